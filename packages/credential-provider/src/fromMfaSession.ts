@@ -1,0 +1,259 @@
+import type { AwsIdentityProperties } from "@aws-sdk/types";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+
+import {
+  ADVISORY_REFRESH_RETRY_MS,
+  DEFAULT_ADVISORY_REFRESH_MS,
+  DEFAULT_FALLBACK_REGIONS,
+  DEFAULT_MANDATORY_REFRESH_MS,
+  DEFAULT_MAX_CODE_ATTEMPTS,
+  DEFAULT_MFA_CODE_TIMEOUT_MS,
+} from "./constants.js";
+import { isRegionDisabled } from "./disabledRegions.js";
+import { MfaSessionError } from "./errors.js";
+import { prefixLogger, type PrefixedLogger } from "./logger.js";
+import { obtainSession, sourceIsSessionError } from "./obtainSession.js";
+import { resolveRegion } from "./resolveRegion.js";
+import { fetchOnce, getCachedSession, sessionCacheKey, storeSession } from "./sessionCache.js";
+import type { FromMfaSessionOptions, MfaSessionCredentials, MfaSessionProvider } from "./types.js";
+import { isRootMfaSerial, resolveDurationSeconds, validatePositiveInteger, validateSerialNumber } from "./validate.js";
+
+let warnedDefaultRegion = false;
+
+/**
+ * Creates a credential provider that returns an STS session from GetSessionToken, obtained with an
+ * MFA code when `serialNumber` is set. Sessions are cached per process and shared by every provider
+ * with the same settings; concurrent callers share one STS call and one code request.
+ *
+ * @example
+ * ```ts
+ * const client = new STSClient({
+ *   region: "eu-west-1",
+ *   credentials: fromMfaSession({ serialNumber, mfaCodeProvider: async () => readCode() }),
+ * });
+ * ```
+ * @public
+ */
+export const fromMfaSession = (options: FromMfaSessionOptions = {}): MfaSessionProvider => {
+  let defaultSource: AwsCredentialIdentityProvider | undefined;
+
+  const loadDefaultSource = async (): Promise<AwsCredentialIdentityProvider> => {
+    if (!defaultSource) {
+      const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
+      defaultSource = defaultProvider({ profile: options.profile });
+    }
+    return defaultSource;
+  };
+
+  return async (props?: AwsIdentityProperties): Promise<MfaSessionCredentials> => {
+    const callerClientConfig = props?.callerClientConfig;
+    const log = prefixLogger(options.logger ?? options.clientConfig?.logger ?? callerClientConfig?.logger, "fromMfaSession");
+    const now = Date.now;
+
+    const settings = validateOptions(options);
+    const source = await resolveSource(options, loadDefaultSource, props, log);
+
+    const { region, source: regionSource } = await resolveRegion(options.clientConfig?.region, callerClientConfig);
+    log.debug(`using STS region ${region} from ${regionSource}.`);
+    if (regionSource === "default" && !warnedDefaultRegion) {
+      warnedDefaultRegion = true;
+      log.warn(`no region set in clientConfig.region, AWS_REGION or the calling client; using ${region}.`);
+    }
+
+    const key = sessionCacheKey({
+      sourceAccessKeyId: source.accessKeyId,
+      serialNumber: options.serialNumber,
+      durationSeconds: settings.durationSeconds,
+      region,
+      endpoint: describeEndpoint(options.clientConfig?.endpoint),
+      profile: options.profile,
+    });
+
+    const fetchSession = (reason: "initial" | "refresh", expiration: Date | undefined) =>
+      fetchOnce(key, async () => {
+        const credentials = await obtainSession({
+          source,
+          serialNumber: options.serialNumber,
+          mfaCodeProvider: options.mfaCodeProvider,
+          profile: options.profile,
+          durationSeconds: settings.durationSeconds,
+          regions: orderRegions(region, options.fallbackRegions ?? DEFAULT_FALLBACK_REGIONS, source.accessKeyId, now()),
+          clientConfig: options.clientConfig,
+          reason,
+          expiration,
+          maxCodeAttempts: settings.maxCodeAttempts,
+          mfaCodeTimeoutMs: settings.mfaCodeTimeoutMs,
+          log,
+          now,
+        });
+        checkExpiration(credentials, now(), settings.durationSeconds, log);
+        storeSession(key, credentials);
+        log.info(`obtained a session valid until ${credentials.expiration.toISOString()}.`);
+        return credentials;
+      });
+
+    const cached = getCachedSession(key);
+    if (!cached) {
+      return fetchSession("initial", undefined);
+    }
+
+    const { expiration } = cached.credentials;
+    const remainingMs = expiration.getTime() - now();
+    if (remainingMs > settings.advisoryRefreshMs) {
+      log.debug(`using the cached session valid until ${expiration.toISOString()}.`);
+      return cached.credentials;
+    }
+
+    if (remainingMs > settings.mandatoryRefreshMs) {
+      if (now() < cached.nextRefreshAttempt) {
+        return cached.credentials;
+      }
+      try {
+        return await fetchSession("refresh", expiration);
+      } catch (error) {
+        cached.nextRefreshAttempt = now() + ADVISORY_REFRESH_RETRY_MS;
+        log.warn(
+          `could not refresh the session ending ${expiration.toISOString()} (${describeError(error)}); ` +
+            `using it until the next try in ${ADVISORY_REFRESH_RETRY_MS / 1000} s.`,
+        );
+        return cached.credentials;
+      }
+    }
+
+    if (remainingMs <= 0) {
+      return fetchSession("refresh", expiration);
+    }
+    try {
+      return await fetchSession("refresh", expiration);
+    } catch (error) {
+      throw new MfaSessionError(
+        `The MFA session expires at ${expiration.toISOString()} and could not be replaced: ${describeError(error)}`,
+        { code: "SESSION_REFRESH_FAILED", cause: error },
+      );
+    }
+  };
+};
+
+interface ValidatedSettings {
+  durationSeconds: number;
+  maxCodeAttempts: number;
+  mfaCodeTimeoutMs: number;
+  advisoryRefreshMs: number;
+  mandatoryRefreshMs: number;
+}
+
+const validateOptions = (options: FromMfaSessionOptions): ValidatedSettings => {
+  if (options.serialNumber !== undefined) {
+    validateSerialNumber(options.serialNumber);
+    if (typeof options.mfaCodeProvider !== "function") {
+      throw new MfaSessionError(
+        `serialNumber ${options.serialNumber} is set but mfaCodeProvider is missing${
+          options.profile === undefined ? "" : ` (profile ${options.profile})`
+        }. Set mfaCodeProvider to a function that returns the code, for example one that reads ` +
+          `an environment variable, runs a command, computes a TOTP code or prompts on the terminal.`,
+        { code: "MFA_CODE_PROVIDER_MISSING" },
+      );
+    }
+  }
+
+  validatePositiveInteger("maxCodeAttempts", options.maxCodeAttempts);
+  validatePositiveInteger("mfaCodeTimeoutMs", options.mfaCodeTimeoutMs);
+  validatePositiveInteger("advisoryRefreshMs", options.advisoryRefreshMs);
+  validatePositiveInteger("mandatoryRefreshMs", options.mandatoryRefreshMs);
+
+  const mandatoryRefreshMs = options.mandatoryRefreshMs ?? DEFAULT_MANDATORY_REFRESH_MS;
+  const advisoryRefreshMs = options.advisoryRefreshMs ?? Math.max(DEFAULT_ADVISORY_REFRESH_MS, mandatoryRefreshMs);
+  if (advisoryRefreshMs < mandatoryRefreshMs) {
+    throw new MfaSessionError(
+      `Invalid advisoryRefreshMs ${advisoryRefreshMs}: it must be at least mandatoryRefreshMs (${mandatoryRefreshMs}), ` +
+        `because the advisory window starts before the mandatory one.`,
+      { code: "INVALID_OPTION" },
+    );
+  }
+
+  return {
+    durationSeconds: resolveDurationSeconds(options.durationSeconds, isRootMfaSerial(options.serialNumber)),
+    maxCodeAttempts: options.maxCodeAttempts ?? DEFAULT_MAX_CODE_ATTEMPTS,
+    mfaCodeTimeoutMs: options.mfaCodeTimeoutMs ?? DEFAULT_MFA_CODE_TIMEOUT_MS,
+    advisoryRefreshMs,
+    mandatoryRefreshMs,
+  };
+};
+
+const resolveSource = async (
+  options: FromMfaSessionOptions,
+  loadDefaultSource: () => Promise<AwsCredentialIdentityProvider>,
+  props: AwsIdentityProperties | undefined,
+  log: PrefixedLogger,
+): Promise<AwsCredentialIdentity> => {
+  const configured = options.masterCredentials;
+  let source: AwsCredentialIdentity;
+  try {
+    if (typeof configured === "function") {
+      log.debug("using source credentials from masterCredentials (provider).");
+      source = await configured(props);
+    } else if (configured) {
+      log.debug("using source credentials from masterCredentials (static).");
+      source = configured;
+    } else {
+      log.debug("using source credentials from the SDK's default credential chain.");
+      source = await (await loadDefaultSource())(props);
+    }
+  } catch (error) {
+    throw new MfaSessionError(
+      `Could not load the long-term credentials that sign GetSessionToken: ${describeError(error)}. ` +
+        `Set masterCredentials, or configure access keys for the default chain (environment or shared files).`,
+      { code: "SOURCE_CREDENTIALS_MISSING", cause: error },
+    );
+  }
+
+  if (!source?.accessKeyId || !source.secretAccessKey) {
+    throw new MfaSessionError(
+      "The source credentials have no access key id or secret access key. Set masterCredentials to long-term access keys.",
+      { code: "SOURCE_CREDENTIALS_MISSING" },
+    );
+  }
+  if (source.sessionToken) {
+    throw sourceIsSessionError();
+  }
+  return source;
+};
+
+// Regions remembered as disabled go last, so a later session goes straight to one that works.
+const orderRegions = (region: string, fallbacks: readonly string[], accessKeyId: string, nowMs: number): string[] => {
+  const unique = [...new Set([region, ...fallbacks])];
+  const active = unique.filter((name) => !isRegionDisabled(accessKeyId, name, nowMs));
+  const disabled = unique.filter((name) => isRegionDisabled(accessKeyId, name, nowMs));
+  return [...active, ...disabled];
+};
+
+const checkExpiration = (credentials: MfaSessionCredentials, nowMs: number, durationSeconds: number, log: PrefixedLogger) => {
+  const lifetimeMs = credentials.expiration.getTime() - nowMs;
+  if (lifetimeMs <= 0) {
+    throw new MfaSessionError(
+      `STS returned a session that expires at ${credentials.expiration.toISOString()}, which is already past ` +
+        `by the local clock (${new Date(nowMs).toISOString()}). The local clock is probably wrong: synchronize it (NTP).`,
+      { code: "CLOCK_SKEW" },
+    );
+  }
+  if (lifetimeMs < durationSeconds * 1000 - 60_000) {
+    log.info(
+      `STS issued a session of about ${Math.round(lifetimeMs / 1000)} s, shorter than the ${durationSeconds} s requested.`,
+    );
+  }
+};
+
+const describeEndpoint = (endpoint: unknown): string | undefined => {
+  if (endpoint === undefined) {
+    return undefined;
+  }
+  if (typeof endpoint === "string") {
+    return endpoint;
+  }
+  if (endpoint instanceof URL) {
+    return endpoint.href;
+  }
+  return JSON.stringify(endpoint);
+};
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));

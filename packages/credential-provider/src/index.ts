@@ -1,0 +1,28 @@
+export { fromMfaSession } from "./fromMfaSession.js";
+export { MfaSessionError, isMfaSessionError } from "./errors.js";
+export type { MfaSessionErrorCode, MfaSessionErrorOptions } from "./errors.js";
+export { clearSessionCache } from "./sessionCache.js";
+export type {
+  FromMfaSessionOptions,
+  MfaCodeContext,
+  MfaCodeProvider,
+  MfaCodeReason,
+  MfaSessionClientConfig,
+  MfaSessionCredentials,
+  MfaSessionProvider,
+} from "./types.js";
+export {
+  ADVISORY_REFRESH_RETRY_MS,
+  DEFAULT_ADVISORY_REFRESH_MS,
+  DEFAULT_DURATION_SECONDS,
+  DEFAULT_FALLBACK_REGIONS,
+  DEFAULT_MANDATORY_REFRESH_MS,
+  DEFAULT_MAX_CODE_ATTEMPTS,
+  DEFAULT_MFA_CODE_TIMEOUT_MS,
+  DEFAULT_REGION,
+  DEFAULT_ROOT_DURATION_SECONDS,
+  DISABLED_REGION_MEMORY_MS,
+  MAX_DURATION_SECONDS,
+  MAX_ROOT_DURATION_SECONDS,
+  MIN_DURATION_SECONDS,
+} from "./constants.js";

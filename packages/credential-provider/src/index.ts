@@ -1,7 +1,8 @@
 export { fromMfaSession } from "./fromMfaSession.js";
 export { MfaSessionError, isMfaSessionError } from "./errors.js";
 export type { MfaSessionErrorCode, MfaSessionErrorOptions } from "./errors.js";
-export { clearSessionCache } from "./sessionCache.js";
+export { clearSessionCache, forgetMfaSession } from "./sessionCache.js";
+export type { MfaSessionCache, MfaSessionCacheEntry, MfaSessionCacheSummary } from "./cacheTypes.js";
 export type {
   FromMfaSessionOptions,
   MfaCodeContext,

@@ -77,3 +77,20 @@ export const fetchOnce = (key: string, fetch: () => Promise<MfaSessionCredential
 export const clearSessionCache = (): void => {
   sessions.clear();
 };
+
+/**
+ * Removes the cached session whose access key id is `accessKeyId`, for example after a service
+ * rejected it as expired, so the next call of a provider obtains a new one. Returns whether a
+ * session was removed.
+ * @public
+ */
+export const forgetMfaSession = (accessKeyId: string): boolean => {
+  let removed = false;
+  for (const [key, session] of sessions.entries()) {
+    if (session.credentials.accessKeyId === accessKeyId) {
+      sessions.delete(key);
+      removed = true;
+    }
+  }
+  return removed;
+};

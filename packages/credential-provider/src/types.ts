@@ -2,6 +2,8 @@ import type { STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsIdentityProperties } from "@aws-sdk/types";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from "@smithy/types";
 
+import type { MfaSessionCache } from "./cacheTypes.js";
+
 /**
  * Reason a code is requested: `initial` for the first session, `refresh` when a cached session is
  * about to expire, `retry` after STS rejected the previous code, `reused` when the provider returned
@@ -130,6 +132,13 @@ export interface FromMfaSessionOptions {
    * @default ["us-east-1"]
    */
   fallbackRegions?: readonly string[];
+
+  /**
+   * Persistent store consulted after the in-memory cache, such as `fileCache()`, so that a session
+   * outlives the process. Without it sessions last as long as the process.
+   * @default none
+   */
+  cache?: MfaSessionCache;
 }
 
 /**

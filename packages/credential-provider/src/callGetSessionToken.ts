@@ -19,17 +19,40 @@ export interface GetSessionTokenCall {
   code: string | undefined;
 }
 
+/** A session as STS returned it, with the server's clock at that moment. @internal */
+export interface GetSessionTokenResult {
+  credentials: MfaSessionCredentials;
+  /** The response's `Date` header, when present. */
+  serverDate: Date | undefined;
+}
+
 /**
  * Sends one GetSessionToken request and maps the response. STS errors are thrown unchanged, for
  * the caller to classify.
  * @internal
  */
-export const callGetSessionToken = async (call: GetSessionTokenCall): Promise<MfaSessionCredentials> => {
+export const callGetSessionToken = async (call: GetSessionTokenCall): Promise<GetSessionTokenResult> => {
   const { STSClient, GetSessionTokenCommand } = await loadSts();
 
   // The caller's logger is left out on purpose: the SDK would log the request, TokenCode included.
-  const { logger: _ownLogger, ...stsSettings } = call.clientConfig ?? {};
-  const client = new STSClient({ ...stsSettings, region: call.region, credentials: call.source });
+  const { logger: _ownLogger, useGlobalEndpoint = false, ...stsSettings } = call.clientConfig ?? {};
+  const client = new STSClient({
+    ...stsSettings,
+    ...(useGlobalEndpoint && stsSettings.endpoint === undefined ? { endpoint: GLOBAL_ENDPOINT } : {}),
+    region: useGlobalEndpoint ? GLOBAL_ENDPOINT_REGION : call.region,
+    credentials: call.source,
+  });
+
+  let serverDate: Date | undefined;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const date = (result.response as { headers?: Record<string, string> } | undefined)?.headers?.date;
+      serverDate = date === undefined ? undefined : new Date(date);
+      return result;
+    },
+    { step: "deserialize", name: "mfaSessionServerDateMiddleware" },
+  );
 
   try {
     const response = await client.send(
@@ -39,11 +62,15 @@ export const callGetSessionToken = async (call: GetSessionTokenCall): Promise<Mf
         TokenCode: call.code,
       }),
     );
-    return mapCredentials(response.Credentials, response.$metadata.requestId);
+    return { credentials: mapCredentials(response.Credentials, response.$metadata.requestId), serverDate };
   } finally {
     client.destroy();
   }
 };
+
+/** STS's global endpoint, which signs requests for us-east-1. A custom `endpoint` takes precedence. @internal */
+export const GLOBAL_ENDPOINT = "https://sts.amazonaws.com";
+const GLOBAL_ENDPOINT_REGION = "us-east-1";
 
 const mapCredentials = (
   credentials: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined,

@@ -1,5 +1,6 @@
 export { fromMfaSession } from "./fromMfaSession.js";
 export { MfaSessionError, isMfaSessionError } from "./errors.js";
+export { MAX_CLOCK_SKEW_MS } from "./checkServerClock.js";
 export type { MfaSessionErrorCode, MfaSessionErrorOptions } from "./errors.js";
 export { clearSessionCache, forgetMfaSession } from "./sessionCache.js";
 export type { MfaSessionCache, MfaSessionCacheEntry, MfaSessionCacheSummary } from "./cacheTypes.js";

@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentity } from "@smithy/types";
 
 import { callGetSessionToken } from "./callGetSessionToken.js";
+import { checkServerClock } from "./checkServerClock.js";
 import { markRegionDisabled } from "./disabledRegions.js";
 import { MfaSessionError } from "./errors.js";
 import type { PrefixedLogger } from "./logger.js";
@@ -82,7 +83,7 @@ export const obtainSession = async (request: SessionRequest): Promise<MfaSession
     const region = request.regions[regionIndex]!;
     log.debug(`calling GetSessionToken in ${region}${serialNumber === undefined ? " without MFA" : ` with MFA device ${serialNumber}`}.`);
     try {
-      const credentials = await callGetSessionToken({
+      const { credentials, serverDate } = await callGetSessionToken({
         source: request.source,
         region,
         clientConfig: request.clientConfig,
@@ -93,6 +94,7 @@ export const obtainSession = async (request: SessionRequest): Promise<MfaSession
       if (serialNumber !== undefined && code !== undefined) {
         rememberUsedCode(serialNumber, code, request.now());
       }
+      checkServerClock(serverDate, request.now());
       return credentials;
     } catch (error) {
       if (error instanceof MfaSessionError) {

@@ -55,6 +55,14 @@ export type MfaSessionClientConfig = Pick<
 > & {
   /** Receives this package's own log lines, unless `logger` is set on the provider options. */
   logger?: Logger;
+  /**
+   * Calls the global endpoint `https://sts.amazonaws.com` (signed for us-east-1) instead of the
+   * regional endpoint of the resolved region. Sessions from the global endpoint carry version 1
+   * tokens, which opt-in regions such as ap-east-1 reject unless the account's IAM setting
+   * "Global endpoint token version" issues version 2 tokens.
+   * @default false
+   */
+  useGlobalEndpoint?: boolean;
 };
 
 /**

@@ -3,6 +3,8 @@ export { MfaSessionError, isMfaSessionError } from "./errors.js";
 export { MAX_CLOCK_SKEW_MS } from "./checkServerClock.js";
 export type { MfaSessionErrorCode, MfaSessionErrorOptions } from "./errors.js";
 export { clearSessionCache, forgetMfaSession } from "./sessionCache.js";
+export { loadMfaProfile } from "./loadMfaProfile.js";
+export type { MfaProfile } from "./loadMfaProfile.js";
 export type { MfaSessionCache, MfaSessionCacheEntry, MfaSessionCacheSummary } from "./cacheTypes.js";
 export type {
   FromMfaSessionOptions,

@@ -10,9 +10,11 @@ import {
   DEFAULT_MFA_CODE_TIMEOUT_MS,
 } from "./constants.js";
 import { isRegionDisabled } from "./disabledRegions.js";
+import type { MfaSessionCache } from "./cacheTypes.js";
 import { MfaSessionError } from "./errors.js";
 import { prefixLogger, type PrefixedLogger } from "./logger.js";
 import { obtainSession, sourceIsSessionError } from "./obtainSession.js";
+import { readPersistedSession, withPersistedSessionLock, writePersistedSession } from "./persistentSessions.js";
 import { resolveRegion } from "./resolveRegion.js";
 import { fetchOnce, getCachedSession, sessionCacheKey, storeSession } from "./sessionCache.js";
 import type { FromMfaSessionOptions, MfaSessionCredentials, MfaSessionProvider } from "./types.js";
@@ -69,30 +71,68 @@ export const fromMfaSession = (options: FromMfaSessionOptions = {}): MfaSessionP
       profile: options.profile,
     });
 
-    const fetchSession = (reason: "initial" | "refresh", expiration: Date | undefined) =>
-      fetchOnce(key, async () => {
-        const credentials = await obtainSession({
-          source,
-          serialNumber: options.serialNumber,
-          mfaCodeProvider: options.mfaCodeProvider,
-          profile: options.profile,
-          durationSeconds: settings.durationSeconds,
-          regions: orderRegions(region, options.fallbackRegions ?? DEFAULT_FALLBACK_REGIONS, source.accessKeyId, now()),
-          clientConfig: options.clientConfig,
-          reason,
-          expiration,
-          maxCodeAttempts: settings.maxCodeAttempts,
-          mfaCodeTimeoutMs: settings.mfaCodeTimeoutMs,
+    const obtainAndStore = async (reason: "initial" | "refresh", expiration: Date | undefined) => {
+      const credentials = await obtainSession({
+        source,
+        serialNumber: options.serialNumber,
+        mfaCodeProvider: options.mfaCodeProvider,
+        profile: options.profile,
+        durationSeconds: settings.durationSeconds,
+        regions: orderRegions(region, options.fallbackRegions ?? DEFAULT_FALLBACK_REGIONS, source.accessKeyId, now()),
+        clientConfig: options.clientConfig,
+        reason,
+        expiration,
+        maxCodeAttempts: settings.maxCodeAttempts,
+        mfaCodeTimeoutMs: settings.mfaCodeTimeoutMs,
+        log,
+        now,
+      });
+      checkExpiration(credentials, now(), settings.durationSeconds, log);
+      storeSession(key, credentials);
+      log.info(`obtained a session valid until ${credentials.expiration.toISOString()}.`);
+      return credentials;
+    };
+
+    // With a persistent cache, one process at a time obtains the session of a key. The others wait
+    // for the lock, then find the session it stored, so processes started together ask for one code.
+    const obtainThroughCache = (cache: MfaSessionCache, reason: "initial" | "refresh", expiration: Date | undefined) =>
+      withPersistedSessionLock(cache, key, async () => {
+        const stored = await readPersistedSession(
+          cache,
+          key,
+          { minRemainingMs: settings.mandatoryRefreshMs, replacing: expiration, nowMs: now() },
           log,
-          now,
-        });
-        checkExpiration(credentials, now(), settings.durationSeconds, log);
-        storeSession(key, credentials);
-        log.info(`obtained a session valid until ${credentials.expiration.toISOString()}.`);
+        );
+        if (stored) {
+          storeSession(key, stored);
+          return stored;
+        }
+
+        const credentials = await obtainAndStore(reason, expiration);
+        const entry = { credentials, profile: options.profile, serialNumber: options.serialNumber, region };
+        await writePersistedSession(cache, key, entry, log);
         return credentials;
       });
 
-    const cached = getCachedSession(key);
+    const fetchSession = (reason: "initial" | "refresh", expiration: Date | undefined) =>
+      fetchOnce(key, () => {
+        const { cache } = options;
+        return cache ? obtainThroughCache(cache, reason, expiration) : obtainAndStore(reason, expiration);
+      });
+
+    let cached = getCachedSession(key);
+    if (!cached && options.cache) {
+      const stored = await readPersistedSession(
+        options.cache,
+        key,
+        { minRemainingMs: settings.mandatoryRefreshMs, nowMs: now() },
+        log,
+      );
+      if (stored) {
+        storeSession(key, stored);
+        cached = getCachedSession(key);
+      }
+    }
     if (!cached) {
       return fetchSession("initial", undefined);
     }

@@ -6,6 +6,13 @@ export { clearSessionCache, forgetMfaSession } from "./sessionCache.js";
 export { loadMfaProfile } from "./loadMfaProfile.js";
 export type { MfaProfile } from "./loadMfaProfile.js";
 export type { MfaSessionCache, MfaSessionCacheEntry, MfaSessionCacheSummary } from "./cacheTypes.js";
+export { fileCache, DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STALE_LOCK_MS } from "./fileCache.js";
+export type { FileCacheOptions, FileSessionCache } from "./fileCache.js";
+export { CACHE_DIRECTORY_ENV } from "./cacheDirectory.js";
+export { MfaSessionCacheError, isMfaSessionCacheError } from "./cacheErrors.js";
+export type { MfaSessionCacheErrorCode } from "./cacheErrors.js";
+export { clearCachedSessions } from "./persistentSessions.js";
+export type { ClearCachedSessionsOptions } from "./persistentSessions.js";
 export type {
   FromMfaSessionOptions,
   MfaCodeContext,

@@ -22,6 +22,10 @@ import { isRootMfaSerial, resolveDurationSeconds, validatePositiveInteger, valid
 
 let warnedDefaultRegion = false;
 
+// Largest share of the requested session lifetime each refresh window may take.
+const MAX_ADVISORY_SHARE = 1 / 3;
+const MAX_MANDATORY_SHARE = 1 / 4;
+
 /**
  * Creates a credential provider that returns an STS session from GetSessionToken, obtained with an
  * MFA code when `serialNumber` is set. Sessions are cached per process and shared by every provider
@@ -211,12 +215,17 @@ const validateOptions = (options: FromMfaSessionOptions): ValidatedSettings => {
     );
   }
 
+  // A short session would start inside the windows and request a code on every call, so each
+  // window is at most a fraction of the lifetime requested.
+  const durationSeconds = resolveDurationSeconds(options.durationSeconds, isRootMfaSerial(options.serialNumber));
+  const lifetimeMs = durationSeconds * 1000;
+
   return {
-    durationSeconds: resolveDurationSeconds(options.durationSeconds, isRootMfaSerial(options.serialNumber)),
+    durationSeconds,
     maxCodeAttempts: options.maxCodeAttempts ?? DEFAULT_MAX_CODE_ATTEMPTS,
     mfaCodeTimeoutMs: options.mfaCodeTimeoutMs ?? DEFAULT_MFA_CODE_TIMEOUT_MS,
-    advisoryRefreshMs,
-    mandatoryRefreshMs,
+    advisoryRefreshMs: Math.min(advisoryRefreshMs, Math.floor(lifetimeMs * MAX_ADVISORY_SHARE)),
+    mandatoryRefreshMs: Math.min(mandatoryRefreshMs, Math.floor(lifetimeMs * MAX_MANDATORY_SHARE)),
   };
 };
 

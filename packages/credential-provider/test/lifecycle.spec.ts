@@ -91,6 +91,24 @@ describe("fromMfaSession lifecycle", () => {
       assert.equal(mfaCodeProvider.callCount, 1);
     });
 
+    it("keeps a 15-minute session for 10 minutes", async () => {
+      sts.setSessionLifetime(900);
+      const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
+      const mfaCodeProvider = codeStub();
+      const get = provider({ mfaCodeProvider, durationSeconds: 900 });
+
+      const first = await get();
+      clock.tick(5 * 60_000);
+      const second = await get();
+      clock.tick(5 * 60_000 + 1_000);
+      const third = await get();
+
+      assert.equal(second.accessKeyId, first.accessKeyId);
+      assert.notEqual(third.accessKeyId, first.accessKeyId);
+      assert.equal(mfaCodeProvider.callCount, 2);
+      assert.equal(mfaCodeProvider.secondCall.args[1].reason, "refresh");
+    });
+
     it("logs a shorter session", async () => {
       sts.setSessionLifetime(1_800);
 

@@ -1,6 +1,6 @@
 import type { MfaSessionCache, MfaSessionCacheEntry } from "./cacheTypes.js";
 import type { PrefixedLogger } from "./logger.js";
-import { deleteCachedSession } from "./sessionCache.js";
+import { deleteCachedSession, isForgottenSession } from "./sessionCache.js";
 import type { MfaSessionCredentials } from "./types.js";
 
 /** @internal */
@@ -35,7 +35,7 @@ export const readPersistedSession = async (
   }
 
   const { expiration } = entry.credentials;
-  if (expiration.getTime() <= criteria.nowMs) {
+  if (expiration.getTime() <= criteria.nowMs || isForgottenSession(entry.credentials.accessKeyId)) {
     await deletePersistedSession(cache, key, log);
     return undefined;
   }

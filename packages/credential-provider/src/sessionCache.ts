@@ -78,13 +78,29 @@ export const clearSessionCache = (): void => {
   sessions.clear();
 };
 
+// Sessions rejected by a service, so a persistent cache does not hand them out again either.
+const forgottenAccessKeyIds = new Set<string>();
+
+/**
+ * Tells whether {@link forgetMfaSession} was called for this access key id in this process.
+ * @internal
+ */
+export const isForgottenSession = (accessKeyId: string): boolean => forgottenAccessKeyIds.has(accessKeyId);
+
+/** @internal */
+export const clearForgottenSessions = (): void => {
+  forgottenAccessKeyIds.clear();
+};
+
 /**
  * Removes the cached session whose access key id is `accessKeyId`, for example after a service
- * rejected it as expired, so the next call of a provider obtains a new one. Returns whether a
- * session was removed.
+ * rejected it as expired, so the next call of a provider obtains a new one. A persistent cache
+ * entry with that key id is deleted when a provider next reads it. Returns whether a session was
+ * removed from memory.
  * @public
  */
 export const forgetMfaSession = (accessKeyId: string): boolean => {
+  forgottenAccessKeyIds.add(accessKeyId);
   let removed = false;
   for (const [key, session] of sessions.entries()) {
     if (session.credentials.accessKeyId === accessKeyId) {

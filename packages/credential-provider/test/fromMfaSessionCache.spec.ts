@@ -11,7 +11,7 @@ import type { MfaSessionCache } from "../src/cacheTypes.js";
 import { fileCache, type FileSessionCache } from "../src/fileCache.js";
 import { fromMfaSession } from "../src/fromMfaSession.js";
 import { clearCachedSessions } from "../src/persistentSessions.js";
-import { clearSessionCache } from "../src/sessionCache.js";
+import { clearSessionCache, forgetMfaSession } from "../src/sessionCache.js";
 import type { FromMfaSessionOptions, MfaCodeContext } from "../src/types.js";
 import { captureLogger, resetProviderState, type CapturingLogger } from "./helpers.js";
 
@@ -84,6 +84,20 @@ describe(`${fromMfaSession.name} with a persistent cache`, () => {
     assert.deepEqual(second, first);
     assert.equal(mfaCodeProvider.callCount, 1);
     assert.equal(sts.stats.calls.GetSessionToken, 1);
+  });
+
+  it("skips a forgotten stored session", async () => {
+    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
+    const first = await provider()();
+    forgetMfaSession(first.accessKeyId);
+    clock.tick(30_000);
+
+    const second = await provider()();
+
+    assert.notEqual(second.accessKeyId, first.accessKeyId);
+    assert.equal(sts.stats.calls.GetSessionToken, 2);
+    const [summary] = await cache.list();
+    assert.deepEqual(summary?.expiration, second.expiration);
   });
 
   it("fills the in-memory cache from a file hit", async () => {

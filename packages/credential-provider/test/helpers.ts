@@ -1,7 +1,7 @@
 import type { Logger } from "@smithy/types";
 
 import { clearDisabledRegions } from "../src/disabledRegions.js";
-import { clearSessionCache } from "../src/sessionCache.js";
+import { clearForgottenSessions, clearSessionCache } from "../src/sessionCache.js";
 import { clearUsedCodes } from "../src/usedCodes.js";
 
 /** A logger that keeps every line, so tests can read what was logged and scan it for secrets. */
@@ -31,6 +31,7 @@ export const captureLogger = (): CapturingLogger => {
 /** Forgets sessions, used codes and disabled regions kept in this process by earlier tests. */
 export const resetProviderState = (): void => {
   clearSessionCache();
+  clearForgottenSessions();
   clearUsedCodes();
   clearDisabledRegions();
 };

@@ -1,0 +1,15 @@
+export { commandMfaCode, DEFAULT_COMMAND_TIMEOUT_MS } from "./commandMfaCode.js";
+export type { CommandMfaCodeOptions } from "./commandMfaCode.js";
+export { DEFAULT_MFA_CODE_ENV, envMfaCode } from "./envMfaCode.js";
+export { isMfaCodeSourceError, isSourceUnavailable, MfaCodeSourceError } from "./errors.js";
+export type { MfaCodeSourceErrorCode, MfaCodeSourceErrorOptions } from "./errors.js";
+export { firstAvailable } from "./firstAvailable.js";
+export type { MfaCodeSourceLike } from "./firstAvailable.js";
+export { DEFAULT_MAX_FORMAT_ATTEMPTS, DEFAULT_PROMPT_TIMEOUT_MS, promptMfaCode } from "./promptMfaCode.js";
+export type { PromptMfaCodeOptions } from "./promptMfaCode.js";
+export { DEFAULT_TTY_PATH } from "./terminal.js";
+export { totpMfaCode } from "./totpMfaCode.js";
+export type { TotpAlgorithm, TotpMfaCodeOptions } from "./totpMfaCode.js";
+export type { MfaCodeSource } from "./types.js";
+export { ykmanMfaCode } from "./ykmanMfaCode.js";
+export type { YkmanMfaCodeOptions } from "./ykmanMfaCode.js";

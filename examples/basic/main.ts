@@ -4,12 +4,10 @@
 // virtual MFA device uses a demo TOTP secret, so it runs anywhere without an AWS account.
 // To run it against a real account instead, set MFA_SERIAL_NUMBER to your device's ARN and
 // AWS_PROFILE (or the usual environment variables) to long-term keys; it then asks for the code.
-import { createInterface } from "node:readline/promises";
-
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromMfaSession, type FromMfaSessionOptions, type MfaCodeProvider } from "@mfa-session/credential-provider";
+import { promptMfaCode, totpMfaCode } from "@mfa-session/mfa-code";
 import { startStsLocal, type StsLocal } from "@mfa-session/sts-local";
-import { TOTP } from "otpauth";
 
 // Demo values known only to the local server. They are not AWS credentials.
 const DEMO_ACCOUNT = "123456789012";
@@ -24,21 +22,15 @@ const logger = {
   error: (message: string) => console.error(`  [error] ${message}`),
 };
 
-// Your authenticator app would show this code: it is computed from the device's TOTP secret.
+// Your authenticator app would show this code: totpMfaCode computes it from the device's TOTP secret.
+const demoTotp = totpMfaCode({ secret: DEMO_TOTP_SECRET });
 const demoAuthenticator: MfaCodeProvider = async (serialNumber, context) => {
   console.log(`MFA code requested for ${serialNumber} (reason: ${context.reason}); computing it from the demo TOTP secret.`);
-  return new TOTP({ secret: DEMO_TOTP_SECRET }).generate();
+  return demoTotp(serialNumber, context);
 };
 
-// Reads the code from the terminal, for a real account.
-const askOnTerminal: MfaCodeProvider = async (serialNumber) => {
-  const terminal = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return await terminal.question(`MFA code for ${serialNumber}: `);
-  } finally {
-    terminal.close();
-  }
-};
+// For a real account, the code is typed on the terminal (/dev/tty), even when stdout is captured.
+const askOnTerminal: MfaCodeProvider = promptMfaCode();
 
 const localSetup = async (sts: StsLocal): Promise<{ region: string; options: FromMfaSessionOptions }> => ({
   region: "eu-west-1",

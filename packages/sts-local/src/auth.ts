@@ -19,8 +19,14 @@ import type { ResolvedUser } from "./users.js";
 /** Maximum difference between X-Amz-Date and the server clock, as AWS allows: 15 minutes. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
-/** The service name that the credential scope must contain. */
+/** The service name that the credential scope of an STS request must contain. */
 export const SIGNING_SERVICE = "sts";
+
+/**
+ * Values of `x-amz-content-sha256` with which S3 accepts a body that the signature does not cover.
+ * The SDK sends the second one for streaming uploads (aws-chunked with a trailing checksum).
+ */
+export const S3_UNSIGNED_PAYLOADS: ReadonlySet<string> = new Set(["UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"]);
 
 /** The caller of an authenticated request. */
 export interface AuthenticatedCaller {
@@ -111,18 +117,42 @@ function findCaller(
 }
 
 /**
+ * Returns the payload hash that the canonical request ends with. The signature covers
+ * x-amz-content-sha256 when it is sent, so the body must match that header, unless S3 is told
+ * that the payload is unsigned.
+ */
+function checkPayloadHash(request: ReceivedRequest, isS3: boolean): string {
+  const payloadHash = sha256Hex(request.body);
+  const declaredHash = singleHeader(request.headers, "x-amz-content-sha256");
+  if (isS3 && declaredHash === undefined) {
+    throw new StsError(400, "InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
+  }
+  if (isS3 && S3_UNSIGNED_PAYLOADS.has(declaredHash!)) {
+    return declaredHash!;
+  }
+  if (declaredHash !== undefined && declaredHash !== payloadHash) {
+    throw new StsError(403, "SignatureDoesNotMatch", "The x-amz-content-sha256 header does not match the SHA-256 digest of the request body.");
+  }
+  return payloadHash;
+}
+
+/**
  * Authenticates a SigV4-signed request and returns its caller, or throws one of these StsErrors:
  * - MissingAuthenticationToken (403) without an Authorization header.
  * - IncompleteSignature (400) for a malformed Authorization or X-Amz-Date header.
  * - SignatureDoesNotMatch (403) for a wrong scope, request time, body hash or signature.
  * - InvalidClientTokenId (403) for an unknown key or a wrong or missing session token.
  * - ExpiredToken (403) for an expired session.
+ *
+ * `service` is the signing name the credential scope must contain. For "s3" the path is signed as
+ * sent, and `x-amz-content-sha256` is required and may name an unsigned payload.
  */
 export function authenticate(
   request: ReceivedRequest,
   users: ReadonlyMap<string, ResolvedUser>,
   sessions: SessionStore,
   nowMs: number,
+  service: string = SIGNING_SERVICE,
 ): AuthenticatedCaller {
   const header = singleHeader(request.headers, "authorization");
   if (header === undefined) {
@@ -144,8 +174,8 @@ export function authenticate(
     throw new StsError(400, "IncompleteSignature", `Invalid X-Amz-Date '${amzDate}': expected the ISO 8601 basic format yyyyMMddTHHmmssZ.`);
   }
 
-  if (authorization.service !== SIGNING_SERVICE) {
-    throw new StsError(403, "SignatureDoesNotMatch", `Credential should be scoped to correct service: '${SIGNING_SERVICE}'.`);
+  if (authorization.service !== service) {
+    throw new StsError(403, "SignatureDoesNotMatch", `Credential should be scoped to correct service: '${service}'.`);
   }
   if (!/^[a-z0-9-]+$/.test(authorization.region)) {
     throw new StsError(403, "SignatureDoesNotMatch", `Credential should be scoped to a valid region, not '${authorization.region}'.`);
@@ -155,14 +185,9 @@ export function authenticate(
   const securityToken = singleHeader(request.headers, "x-amz-security-token");
   const caller = findCaller(authorization.accessKeyId, securityToken, users, sessions);
 
-  // The signature covers x-amz-content-sha256 when it is sent, so the body must match that header.
-  const payloadHash = sha256Hex(request.body);
-  const declaredHash = singleHeader(request.headers, "x-amz-content-sha256");
-  if (declaredHash !== undefined && declaredHash !== payloadHash) {
-    throw new StsError(403, "SignatureDoesNotMatch", "The x-amz-content-sha256 header does not match the SHA-256 digest of the request body.");
-  }
-
-  const expected = computeSignature(request, authorization, amzDate, payloadHash, caller.secretAccessKey);
+  const isS3 = service === "s3";
+  const payloadHash = checkPayloadHash(request, isS3);
+  const expected = computeSignature(request, authorization, amzDate, payloadHash, caller.secretAccessKey, { normalizePath: !isS3 });
   if (!signaturesMatch(expected, authorization.signature)) {
     throw new StsError(403, "SignatureDoesNotMatch", STS_MESSAGES.signatureDoesNotMatch);
   }

@@ -38,3 +38,11 @@ export function regionDisabledMessage(account: string): string {
     "Your account administrator can activate STS in this region using the IAM Console."
   );
 }
+
+/**
+ * Builds the AccessDenied message that AWS sends when an explicit Deny statement matches, such as
+ * one that denies an action unless aws:MultiFactorAuthPresent is true.
+ */
+export function explicitDenyMessage(arn: string, action: string): string {
+  return `User: ${arn} is not authorized to perform: ${action} with an explicit deny in an identity-based policy`;
+}

@@ -175,8 +175,22 @@ function canonicalHeaderValue(rawHeaders: readonly string[], name: string): stri
   return values.join(",");
 }
 
+/** How a service builds the canonical URI of a request. */
+export interface CanonicalUriOptions {
+  /**
+   * Whether the path is normalized and encoded a second time, as every service except S3 requires.
+   * S3 signs the path exactly as it is sent. Default true.
+   */
+  normalizePath?: boolean;
+}
+
 /** Builds the SigV4 canonical request of `request` for the given signed headers and payload hash. */
-export function buildCanonicalRequest(request: SignedHttpRequest, signedHeaders: readonly string[], payloadHash: string): string {
+export function buildCanonicalRequest(
+  request: SignedHttpRequest,
+  signedHeaders: readonly string[],
+  payloadHash: string,
+  options: CanonicalUriOptions = {},
+): string {
   const queryStart = request.target.indexOf("?");
   const path = queryStart === -1 ? request.target : request.target.slice(0, queryStart);
   const query = queryStart === -1 ? "" : request.target.slice(queryStart + 1);
@@ -184,7 +198,7 @@ export function buildCanonicalRequest(request: SignedHttpRequest, signedHeaders:
 
   return [
     request.method.toUpperCase(),
-    canonicalUri(path),
+    options.normalizePath === false ? path : canonicalUri(path),
     canonicalQuery(query),
     headerLines.join(""),
     signedHeaders.join(";"),
@@ -215,10 +229,11 @@ export function computeSignature(
   amzDate: string,
   payloadHash: string,
   secretAccessKey: string,
+  options: CanonicalUriOptions = {},
 ): string {
   const { scopeDate, region, service, signedHeaders } = authorization;
   const credentialScope = `${scopeDate}/${region}/${service}/aws4_request`;
-  const canonicalRequest = buildCanonicalRequest(request, signedHeaders, payloadHash);
+  const canonicalRequest = buildCanonicalRequest(request, signedHeaders, payloadHash, options);
   const stringToSign = buildStringToSign(amzDate, credentialScope, canonicalRequest);
   const signingKey = deriveSigningKey(secretAccessKey, scopeDate, region, service);
   return createHmac("sha256", signingKey).update(stringToSign).digest("hex");

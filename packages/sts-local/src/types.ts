@@ -39,7 +39,12 @@ export interface StsLocalOptions {
   now?: () => number;
   /** Receives one line per request and internal failures. Default: nothing is logged. */
   logger?: StsLocalLogger;
+  /** Names of S3 buckets that exist from the start. More can be made with CreateBucket. */
+  buckets?: string[];
 }
+
+/** Signing name of a service that sts-local implements, as in the SigV4 credential scope. */
+export type StsLocalService = "sts" | "iam" | "s3";
 
 /** An error that {@link StsLocal.failNext} injects, sent as an STS `<ErrorResponse>`. */
 export interface StsLocalInjectedError {
@@ -51,7 +56,10 @@ export interface StsLocalInjectedError {
 
 /** Counters that the server updates while it runs. */
 export interface StsLocalStats {
-  /** Requests per Action parameter, counted for every request whose body named an action, failed or not. */
+  /**
+   * Requests per Action parameter or S3 operation, counted for every request that named or mapped
+   * to one, failed or not.
+   */
   calls: Record<string, number>;
   /** MFA codes that GetSessionToken accepted. */
   codesAccepted: number;
@@ -65,7 +73,15 @@ export interface StsLocalStats {
 
 /** One handled request. No secret, session token or MFA code is recorded. */
 export interface StsLocalRequestRecord {
-  /** Value of the Action parameter, or undefined when the request had none or could not be parsed. */
+  /**
+   * Service the request was handled as: "s3" when the credential scope names s3, "iam" for a Query
+   * request with IAM's API version, and "sts" for everything else.
+   */
+  service: StsLocalService;
+  /**
+   * Value of the Action parameter, or the S3 operation (such as "PutObject"); undefined when the
+   * request had none or could not be parsed.
+   */
   action: string | undefined;
   /** Region from the SigV4 credential scope, or undefined without a parsable Authorization header. */
   region: string | undefined;
@@ -106,6 +122,14 @@ export interface StsLocal {
   setSessionLifetime(seconds: number | undefined): void;
   /** Expires the issued session with this ASIA access key id now, so its next use gets ExpiredToken. */
   expireSession(accessKeyId: string): void;
+  /**
+   * Denies the listed actions with AccessDenied (an explicit deny) unless the request is signed by
+   * a session that GetSessionToken issued with an MFA code. Each entry is "service:Action", such as
+   * "s3:PutObject" or "iam:ListUsers", or "service:*" for every action of a service. S3 actions are
+   * the operation names that the request records show. Each call replaces the previous list, so an
+   * empty list lifts every requirement.
+   */
+  requireMfa(actions: readonly string[]): void;
   /** Zeroes the counters in `stats` and empties `requests`. Users, sessions and used MFA codes stay. */
   resetStats(): void;
   /** Stops listening and closes open connections. Calling it again does nothing. */

@@ -1,4 +1,4 @@
-// Response bodies in the shapes of the STS Query protocol (API version 2011-06-15).
+// Response bodies in the shapes of the Query protocol, for STS (API version 2011-06-15) and IAM (2010-05-08).
 
 /** XML namespace of every STS response body. */
 export const STS_XML_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -18,13 +18,16 @@ export function xmlElement(name: string, text: string): string {
   return `<${name}>${escapeXml(text)}</${name}>`;
 }
 
+/** XML namespace of every IAM response body. */
+export const IAM_XML_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/";
+
 /**
- * Builds a success body: `<{action}Response>` with `<{action}Result>` around `resultXml`
- * and the request id in `<ResponseMetadata>`. `resultXml` must already be escaped.
+ * Builds a success body of the Query protocol: `<{action}Response>` with `<{action}Result>` around
+ * `resultXml` and the request id in `<ResponseMetadata>`. `resultXml` must already be escaped.
  */
-export function buildSuccessXml(action: string, resultXml: string, requestId: string): string {
+export function buildSuccessXml(action: string, resultXml: string, requestId: string, namespace = STS_XML_NAMESPACE): string {
   return (
-    `<${action}Response xmlns="${STS_XML_NAMESPACE}">` +
+    `<${action}Response xmlns="${namespace}">` +
     `<${action}Result>${resultXml}</${action}Result>` +
     `<ResponseMetadata>${xmlElement("RequestId", requestId)}</ResponseMetadata>` +
     `</${action}Response>`
@@ -32,13 +35,13 @@ export function buildSuccessXml(action: string, resultXml: string, requestId: st
 }
 
 /**
- * Builds an `<ErrorResponse>` body. The Type is `Receiver` for 5xx statuses (a server fault)
- * and `Sender` otherwise (a client fault), as STS reports it.
+ * Builds an `<ErrorResponse>` body of the Query protocol. The Type is `Receiver` for 5xx statuses
+ * (a server fault) and `Sender` otherwise (a client fault), as STS and IAM report it.
  */
-export function buildErrorXml(status: number, code: string, message: string, requestId: string): string {
+export function buildErrorXml(status: number, code: string, message: string, requestId: string, namespace = STS_XML_NAMESPACE): string {
   const type = status >= 500 ? "Receiver" : "Sender";
   return (
-    `<ErrorResponse xmlns="${STS_XML_NAMESPACE}">` +
+    `<ErrorResponse xmlns="${namespace}">` +
     `<Error>${xmlElement("Type", type)}${xmlElement("Code", code)}${xmlElement("Message", message)}</Error>` +
     xmlElement("RequestId", requestId) +
     `</ErrorResponse>`

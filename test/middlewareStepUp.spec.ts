@@ -74,6 +74,18 @@ describe("getMfaSessionPlugin step-up", () => {
     assert.equal(world.mfaCodeProvider.callCount, 1);
   });
 
+  it("switches lookups outside requests", async () => {
+    world.sts.requireMfa(["s3:ListBuckets"]);
+    const s3 = stepUpS3();
+
+    const before = await s3.config.credentials();
+    await s3.send(new ListBucketsCommand({}));
+    const after = await s3.config.credentials();
+
+    assert.equal(before.accessKeyId, world.user.accessKeyId);
+    assert.match(after.accessKeyId, /^ASIA/);
+  });
+
   it("steps up IAM", async () => {
     world.sts.requireMfa(["iam:ListUsers"]);
     const iam = iamClient(world.sts);

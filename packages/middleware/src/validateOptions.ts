@@ -25,7 +25,7 @@ export const validatePluginOptions = (options: MfaSessionPluginOptions): MfaSess
   if (typeof options !== "object" || options === null) {
     throw invalidOption("The options of getMfaSessionPlugin must be an object, such as { serialNumber, mfaCodeProvider }.");
   }
-  if ("masterCredentials" in options) {
+  if ((options as { masterCredentials?: unknown }).masterCredentials !== undefined) {
     throw invalidOption(
       "masterCredentials is not an option of getMfaSessionPlugin: the client's own credentials sign GetSessionToken. " +
         "Remove it, and set the long-term keys as the client's credentials instead.",

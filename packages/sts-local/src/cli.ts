@@ -90,6 +90,20 @@ async function main(): Promise<void> {
   const config = values.config === undefined ? { users: [STS_LOCAL_DEMO_USER] } : readConfig(values.config);
   const sts = await startStsLocal({ ...config, port, logger: console });
 
+  const shutdown = (signal: NodeJS.Signals) => {
+    console.log(`sts-local: received ${signal}, stopping`);
+    sts.stop().then(
+      () => console.log("sts-local: stopped"),
+      (error: unknown) => {
+        console.error(`sts-local: failed to stop: ${String(error)}`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  // Installed before the endpoint is printed, because a caller may signal as soon as it reads it.
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+
   console.log(`sts-local: listening on ${sts.endpoint} (a local test server, not for production)`);
   if (values.config === undefined) {
     // These demo values are fake and public: only sts-local accepts them.
@@ -103,19 +117,6 @@ async function main(): Promise<void> {
   } else {
     console.log(`sts-local: ${config.users.length} user(s) from ${values.config}`);
   }
-
-  const shutdown = (signal: NodeJS.Signals) => {
-    console.log(`sts-local: received ${signal}, stopping`);
-    sts.stop().then(
-      () => console.log("sts-local: stopped"),
-      (error: unknown) => {
-        console.error(`sts-local: failed to stop: ${String(error)}`);
-        process.exitCode = 1;
-      },
-    );
-  };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
 }
 
 main().catch((error: unknown) => {

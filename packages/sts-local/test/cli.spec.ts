@@ -29,7 +29,12 @@ function startCli(args: string[]): RunningCli {
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code, signal) => {
+      if (signal !== null) output += `\n[test] sts-local was ended by ${signal}`;
+      resolve(code);
+    }),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -89,7 +94,7 @@ describe("sts-local CLI", () => {
     const cli = run([]);
     await endpointOf(cli);
     cli.child.kill("SIGTERM");
-    assert.equal(await cli.exited, 0);
+    assert.equal(await cli.exited, 0, cli.output());
     assert.match(cli.output(), /sts-local: stopped/);
   });
 
@@ -97,7 +102,7 @@ describe("sts-local CLI", () => {
     const cli = run([]);
     await endpointOf(cli);
     cli.child.kill("SIGINT");
-    assert.equal(await cli.exited, 0);
+    assert.equal(await cli.exited, 0, cli.output());
   });
 
   it("reads users from --config", async () => {

@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_CODE_ATTEMPTS,
   DEFAULT_MFA_CODE_TIMEOUT_MS,
 } from "./constants.js";
+import { createProfileResolver } from "./applyProfile.js";
 import { isRegionDisabled } from "./disabledRegions.js";
 import type { MfaSessionCache } from "./cacheTypes.js";
 import { MfaSessionError } from "./errors.js";
@@ -40,30 +41,40 @@ const MAX_MANDATORY_SHARE = 1 / 4;
  * ```
  * @public
  */
-export const fromMfaSession = (options: FromMfaSessionOptions = {}): MfaSessionProvider => {
+export const fromMfaSession = (userOptions: FromMfaSessionOptions = {}): MfaSessionProvider => {
   let defaultSource: AwsCredentialIdentityProvider | undefined;
+  const resolveProfile = createProfileResolver(userOptions);
 
   const loadDefaultSource = async (): Promise<AwsCredentialIdentityProvider> => {
     if (!defaultSource) {
       const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
-      defaultSource = defaultProvider({ profile: options.profile });
+      defaultSource = defaultProvider({ profile: userOptions.profile });
     }
     return defaultSource;
   };
 
   return async (props?: AwsIdentityProperties): Promise<MfaSessionCredentials> => {
     const callerClientConfig = props?.callerClientConfig;
-    const log = prefixLogger(options.logger ?? options.clientConfig?.logger ?? callerClientConfig?.logger, "fromMfaSession");
+    const log = prefixLogger(
+      userOptions.logger ?? userOptions.clientConfig?.logger ?? callerClientConfig?.logger,
+      "fromMfaSession",
+    );
     const now = Date.now;
 
+    // Explicit options win; the profile fills in only what they leave unset.
+    const { options, profileRegion } = await resolveProfile(log);
     const settings = validateOptions(options);
     const source = await resolveSource(options, loadDefaultSource, props, log);
 
-    const { region, source: regionSource } = await resolveRegion(options.clientConfig?.region, callerClientConfig);
+    const { region, source: regionSource } = await resolveRegion(
+      options.clientConfig?.region,
+      callerClientConfig,
+      profileRegion,
+    );
     log.debug(`using STS region ${region} from ${regionSource}.`);
     if (regionSource === "default" && !warnedDefaultRegion) {
       warnedDefaultRegion = true;
-      log.warn(`no region set in clientConfig.region, AWS_REGION or the calling client; using ${region}.`);
+      log.warn(`no region set in clientConfig.region, the profile, AWS_REGION or the calling client; using ${region}.`);
     }
 
     const key = sessionCacheKey({

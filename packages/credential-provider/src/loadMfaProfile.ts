@@ -26,8 +26,11 @@ export interface MfaProfile {
   fallbackRegions?: string[];
   /** `mfa_process`: a command whose output is the MFA code. */
   mfaProcess?: string;
-  /** Static keys from the profile or the first profile of its `source_profile` chain that has them. */
-  source: AwsCredentialIdentity;
+  /**
+   * Static keys from the profile or the first profile of its `source_profile` chain that has them;
+   * absent only when `requireKeys` is false and no profile of the chain has keys.
+   */
+  source?: AwsCredentialIdentity;
   /** Name of the profile the keys came from. */
   sourceProfileName: string;
 }
@@ -38,6 +41,12 @@ export interface LoadMfaProfileOptions {
   profile?: string;
   /** Called with one line per setting saying which file it came from. */
   debug?: (message: string) => void;
+  /**
+   * Throws when no profile of the chain has static keys. Set it to false when the keys come from
+   * elsewhere and the profile only supplies settings.
+   * @default true
+   */
+  requireKeys?: boolean;
 }
 
 /**
@@ -76,7 +85,7 @@ export const loadMfaProfile = async (options: LoadMfaProfileOptions = {}): Promi
     useGlobalEndpoint: settings.sts_regional_endpoints === "legacy" ? true : undefined,
     fallbackRegions: parseList(settings.mfa_session_fallback_regions),
     mfaProcess: settings.mfa_process,
-    source: readKeys(keysProfile, lookup(keysProfile)!.values),
+    source: options.requireKeys === false && !hasKeys(lookup(keysProfile)!.values) ? undefined : readKeys(keysProfile, lookup(keysProfile)!.values),
     sourceProfileName: keysProfile,
   };
 };
@@ -113,9 +122,8 @@ const followSourceProfiles = (start: string, lookup: (name: string) => MergedPro
       );
     }
     const next = values.source_profile;
-    const hasKeys = Boolean(values.aws_access_key_id && values.aws_secret_access_key);
     // A profile naming itself as its source uses its own keys, as the SDK allows.
-    if (hasKeys || next === undefined || next === current) {
+    if (hasKeys(values) || next === undefined || next === current) {
       return chain;
     }
     if (chain.includes(next)) {
@@ -129,6 +137,8 @@ const followSourceProfiles = (start: string, lookup: (name: string) => MergedPro
     current = next;
   }
 };
+
+const hasKeys = (values: Profile): boolean => Boolean(values.aws_access_key_id && values.aws_secret_access_key);
 
 const readKeys = (profileName: string, values: Profile): AwsCredentialIdentity => {
   if (!values.aws_access_key_id || !values.aws_secret_access_key) {

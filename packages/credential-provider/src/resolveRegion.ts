@@ -4,7 +4,7 @@ import type { Provider } from "@smithy/types";
 import { DEFAULT_REGION } from "./constants.js";
 
 /** Source of the STS call's region, named in the debug log. @internal */
-export type RegionSource = "clientConfig.region" | "AWS_REGION" | "AWS_DEFAULT_REGION" | "caller client" | "default";
+export type RegionSource = "clientConfig.region" | "profile" | "AWS_REGION" | "AWS_DEFAULT_REGION" | "caller client" | "default";
 
 /** @internal */
 export interface ResolvedRegion {
@@ -13,18 +13,22 @@ export interface ResolvedRegion {
 }
 
 /**
- * Picks the STS region: the explicit option, then the environment, then the region of the client
- * that calls the provider, then `us-east-1`.
+ * Picks the STS region: the explicit option, then the profile's `region`, then the environment,
+ * then the region of the client that calls the provider, then `us-east-1`.
  * @internal
  */
 export const resolveRegion = async (
   explicit: string | Provider<string> | undefined,
   callerClientConfig: AwsIdentityProperties["callerClientConfig"],
+  profileRegion?: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ResolvedRegion> => {
   const explicitRegion = typeof explicit === "function" ? await explicit() : explicit;
   if (explicitRegion) {
     return { region: explicitRegion, source: "clientConfig.region" };
+  }
+  if (profileRegion) {
+    return { region: profileRegion, source: "profile" };
   }
   if (env.AWS_REGION) {
     return { region: env.AWS_REGION, source: "AWS_REGION" };

@@ -97,8 +97,10 @@ export interface FromMfaSessionOptions {
   clientConfig?: MfaSessionClientConfig;
 
   /**
-   * Shared config profile the session belongs to. It separates cache entries, is passed to
-   * `mfaCodeProvider`, and selects the profile of the default credential chain.
+   * Shared config profile to read `mfa_serial`, `duration_seconds`, `region`, keys and other
+   * settings from; explicit options win over it. It also separates cache entries and is passed to
+   * `mfaCodeProvider`.
+   * @default none: the shared files are not read
    */
   profile?: string;
 

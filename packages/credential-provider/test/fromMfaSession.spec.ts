@@ -7,7 +7,7 @@ import sinon from "sinon";
 import { isMfaSessionError, type MfaSessionError } from "../src/errors.js";
 import { fromMfaSession } from "../src/fromMfaSession.js";
 import type { FromMfaSessionOptions, MfaCodeContext, MfaCodeProvider } from "../src/types.js";
-import { captureLogger, resetProviderState, type CapturingLogger } from "./helpers.js";
+import { captureLogger, resetProviderState, useSharedConfigFile, type CapturingLogger } from "./helpers.js";
 
 const SERIAL = "arn:aws:iam::123456789012:mfa/alice";
 const TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
@@ -269,6 +269,8 @@ describe(fromMfaSession.name, () => {
   });
 
   describe("codes", () => {
+    useSharedConfigFile("[profile dev]\nregion = eu-west-1\n");
+
     it("asks again after a rejected code", async () => {
       const mfaCodeProvider = codeStub();
       mfaCodeProvider.onFirstCall().resolves("000000");

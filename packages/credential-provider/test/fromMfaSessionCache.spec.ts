@@ -13,7 +13,7 @@ import { fromMfaSession } from "../src/fromMfaSession.js";
 import { clearCachedSessions } from "../src/persistentSessions.js";
 import { clearSessionCache, forgetMfaSession } from "../src/sessionCache.js";
 import type { FromMfaSessionOptions, MfaCodeContext } from "../src/types.js";
-import { captureLogger, resetProviderState, type CapturingLogger } from "./helpers.js";
+import { captureLogger, resetProviderState, useSharedConfigFile, type CapturingLogger } from "./helpers.js";
 
 const SERIAL = "arn:aws:iam::123456789012:mfa/carol";
 const TOTP_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU";
@@ -27,6 +27,8 @@ describe(`${fromMfaSession.name} with a persistent cache`, () => {
   let logger: CapturingLogger;
   let codes: string[];
   let mfaCodeProvider: sinon.SinonStub<[string, MfaCodeContext], Promise<string>>;
+
+  useSharedConfigFile("[profile dev]\nregion = eu-west-1\n[profile prod]\nregion = eu-west-1\n");
 
   beforeEach(async () => {
     sts = await startStsLocal({ users: [{ ...SOURCE, userName: "carol", mfaSerial: SERIAL, totpSecret: TOTP_SECRET }] });

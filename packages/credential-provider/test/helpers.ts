@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import type { Logger } from "@smithy/types";
 
 import { clearDisabledRegions } from "../src/disabledRegions.js";
@@ -34,4 +38,29 @@ export const resetProviderState = (): void => {
   clearForgottenSessions();
   clearUsedCodes();
   clearDisabledRegions();
+};
+
+/**
+ * Points the SDK's shared config files at a temporary config file with `content` for the tests of
+ * the calling suite, and restores the environment afterwards.
+ */
+export const useSharedConfigFile = (content: string): void => {
+  const saved: Record<string, string | undefined> = {};
+  let directory: string | undefined;
+
+  beforeEach(() => {
+    for (const name of ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]) saved[name] = process.env[name];
+    directory = mkdtempSync(join(tmpdir(), "mfa-shared-config-"));
+    process.env.AWS_CONFIG_FILE = join(directory, "config");
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(directory, "credentials");
+    writeFileSync(process.env.AWS_CONFIG_FILE, content);
+  });
+
+  afterEach(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
 };

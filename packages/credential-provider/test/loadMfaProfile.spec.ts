@@ -45,8 +45,8 @@ describe(loadMfaProfile.name, () => {
 
     assert.equal(profile.profileName, "default");
     assert.equal(profile.serialNumber, SERIAL);
-    assert.equal(profile.source.accessKeyId, KEY_ID);
-    assert.equal(profile.source.secretAccessKey, SECRET);
+    assert.equal(profile.source?.accessKeyId, KEY_ID);
+    assert.equal(profile.source?.secretAccessKey, SECRET);
   });
 
   it("finds mfa_serial on the source profile", async () => {
@@ -90,7 +90,7 @@ describe(loadMfaProfile.name, () => {
     writeFiles(`[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
     delete process.env.HOME;
 
-    assert.equal((await loadMfaProfile()).source.accessKeyId, KEY_ID);
+    assert.equal((await loadMfaProfile()).source?.accessKeyId, KEY_ID);
   });
 
   it("reads the package's own keys", async () => {
@@ -127,7 +127,7 @@ describe(loadMfaProfile.name, () => {
 
       assert.equal(profile.serialNumber, configFile[name]?.mfa_serial);
       assert.equal(profile.region, configFile[name]?.region);
-      assert.equal(profile.source.accessKeyId, configFile[name]?.aws_access_key_id);
+      assert.equal(profile.source?.accessKeyId, configFile[name]?.aws_access_key_id);
     });
   }
 

@@ -1,0 +1,58 @@
+import { loadMfaProfile, type MfaProfile } from "./loadMfaProfile.js";
+import type { PrefixedLogger } from "./logger.js";
+import type { FromMfaSessionOptions } from "./types.js";
+
+/** Options after the profile filled in what the caller left unset. @internal */
+export interface ProfileOptions {
+  options: FromMfaSessionOptions;
+  /** The profile's `region`, which ranks after `clientConfig.region` and before the environment. */
+  profileRegion: string | undefined;
+}
+
+/**
+ * Returns a function that reads the profile named in `options.profile` once, then returns the
+ * options with the profile's settings under the explicit ones. A failed read is not remembered,
+ * so a corrected file is picked up by the next call.
+ * @internal
+ */
+export const createProfileResolver = (options: FromMfaSessionOptions) => {
+  let loading: Promise<MfaProfile> | undefined;
+
+  return async (log: PrefixedLogger): Promise<ProfileOptions> => {
+    if (options.profile === undefined) {
+      return { options, profileRegion: undefined };
+    }
+
+    loading ??= loadMfaProfile({
+      profile: options.profile,
+      requireKeys: options.masterCredentials === undefined,
+      debug: log.debug,
+    }).catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return mergeProfile(options, await loading, log);
+  };
+};
+
+const mergeProfile = (options: FromMfaSessionOptions, profile: MfaProfile, log: PrefixedLogger): ProfileOptions => {
+  if (options.masterCredentials === undefined && profile.source) {
+    log.debug(`using source credentials from profile ${profile.sourceProfileName}.`);
+  }
+
+  const clientConfig = { ...options.clientConfig };
+  clientConfig.endpoint ??= profile.endpoint;
+  clientConfig.useGlobalEndpoint ??= profile.useGlobalEndpoint;
+
+  return {
+    options: {
+      ...options,
+      serialNumber: options.serialNumber ?? profile.serialNumber,
+      durationSeconds: options.durationSeconds ?? profile.durationSeconds,
+      masterCredentials: options.masterCredentials ?? profile.source,
+      fallbackRegions: options.fallbackRegions ?? profile.fallbackRegions,
+      clientConfig,
+    },
+    profileRegion: profile.region,
+  };
+};

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 
-import { clearSessionCache } from "@mfa-session/credential-provider";
+import { clearSessionCache, isMfaSessionError } from "@mfa-session/credential-provider";
 
 import { getMfaSessionPlugin } from "../packages/middleware/src/index.js";
 import {
@@ -95,6 +95,30 @@ describe("getMfaSessionPlugin recovery", () => {
 
     assert.equal(recordsOf(world.sts, "GetCallerIdentity").length, 3);
     assert.equal(world.sts.stats.calls.GetSessionToken, 2);
+  });
+
+  it("explains a repeated InvalidClientTokenId", async () => {
+    const sts = stsClient(world.sts);
+    const options = { ...world.options(), clientConfig: { ...world.options().clientConfig, useGlobalEndpoint: true } };
+    sts.middlewareStack.use(getMfaSessionPlugin(sts.config, options));
+    await warmUp(world, () => sts.send(new GetCallerIdentityCommand({})));
+
+    const rejected = {
+      status: 403,
+      code: "InvalidClientTokenId",
+      message: "The security token included in the request is invalid.",
+      action: "GetCallerIdentity",
+    };
+    world.sts.failNext(2, rejected);
+
+    await assert.rejects(sts.send(new GetCallerIdentityCommand({})), (error: unknown) => {
+      assert.ok(isMfaSessionError(error, "SESSION_REJECTED"), String(error));
+      assert.match(error.message, /version 1 tokens/);
+      assert.match(error.message, /useGlobalEndpoint/);
+      assert.equal((error.cause as Error).name, "InvalidClientTokenId");
+      return true;
+    });
+    assert.equal(recordsOf(world.sts, "GetCallerIdentity").length, 3);
   });
 
   it("renews once for concurrent failures", async () => {

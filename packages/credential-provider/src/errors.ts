@@ -26,6 +26,7 @@ export type MfaSessionErrorCode =
   | "STS_REQUEST_FAILED"
   | "STS_RESPONSE_INVALID"
   | "CLOCK_SKEW"
+  | "SESSION_REJECTED"
   | "SESSION_REFRESH_FAILED";
 
 /** @public */

@@ -1,4 +1,4 @@
-import { forgetMfaSession, fromMfaSession } from "@mfa-session/credential-provider";
+import { forgetMfaSession, fromMfaSession, MfaSessionError } from "@mfa-session/credential-provider";
 import type {
   AbsoluteLocation,
   HandlerExecutionContext,
@@ -103,9 +103,40 @@ export const mfaSessionMiddleware = <Input extends object, Output extends object
           state.log.warn(`not sending ${serviceId} ${operation} again, because its body is a stream that was already read.`);
           throw error;
         }
-        return selector.run({ choice: "session" }, () => next(args));
+        try {
+          return await selector.run({ choice: "session" }, () => next(args));
+        } catch (retryError) {
+          throw explainRepeatedRejection(retryError, reason, `${serviceId} ${operation}`, options);
+        }
       }
     };
+};
+
+/**
+ * Wraps a second rejection of a fresh session with InvalidClientTokenId in an error that explains
+ * the likely cause; any other error passes unchanged.
+ */
+const explainRepeatedRejection = (
+  error: unknown,
+  reason: RetryReason,
+  request: string,
+  options: MfaSessionPluginOptions,
+): unknown => {
+  if (reason !== "session-rejected" || readErrorCode(error) !== "InvalidClientTokenId") {
+    return error;
+  }
+
+  const cause = options.clientConfig?.useGlobalEndpoint
+    ? "The session comes from the global STS endpoint, whose version 1 tokens opt-in regions (such as " +
+      "ap-east-1 or me-south-1) reject. Remove clientConfig.useGlobalEndpoint to use the regional endpoint, " +
+      'or set "Global endpoint token version" to version 2 in the IAM console (Account settings).'
+    : "If this client's region is an opt-in region, check that it is enabled for the account, and that " +
+      "the session was not issued by the global STS endpoint with version 1 tokens.";
+  return new MfaSessionError(
+    `${request} rejected a newly issued MFA session with InvalidClientTokenId after the previous session was ` +
+      `rejected the same way. ${cause}`,
+    { code: "SESSION_REJECTED", cause: error },
+  );
 };
 
 const ordinaryChoice = (state: MiddlewareState): CredentialChoice =>

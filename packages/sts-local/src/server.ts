@@ -146,9 +146,10 @@ export async function startStsLocal(options: StsLocalOptions): Promise<StsLocal>
     if (action !== undefined) {
       stats.calls[action] = (stats.calls[action] ?? 0) + 1;
     }
-    const injected = injectedErrors.shift();
-    if (injected !== undefined) {
-      throw new StsError(injected.status, injected.code, injected.message);
+    const index = injectedErrors.findIndex((injected) => injected.action === undefined || injected.action === action);
+    if (index >= 0) {
+      const [injected] = injectedErrors.splice(index, 1);
+      throw new StsError(injected!.status, injected!.code, injected!.message);
     }
   }
 
@@ -334,7 +335,7 @@ export async function startStsLocal(options: StsLocalOptions): Promise<StsLocal>
     failNext(count, error) {
       validateInjectedError(count, error);
       for (let index = 0; index < count; index += 1) {
-        injectedErrors.push({ status: error.status, code: error.code, message: error.message });
+        injectedErrors.push({ status: error.status, code: error.code, message: error.message, action: error.action });
       }
     },
     setSessionLifetime(seconds) {

@@ -52,6 +52,8 @@ export interface StsLocalInjectedError {
   status: number;
   code: string;
   message: string;
+  /** Only requests of this action fail, such as "GetCallerIdentity"; others pass and leave the count. */
+  action?: string;
 }
 
 /** Counters that the server updates while it runs. */

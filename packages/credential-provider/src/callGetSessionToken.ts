@@ -19,6 +19,26 @@ export interface GetSessionTokenCall {
   code: string | undefined;
 }
 
+/**
+ * Creates the STS client that signs with the source credentials. The caller's logger is left out on
+ * purpose, because the SDK would log each request, TokenCode included.
+ * @internal
+ */
+export const createStsClient = async (
+  source: AwsCredentialIdentity,
+  region: string,
+  clientConfig: MfaSessionClientConfig | undefined,
+): Promise<InstanceType<StsModule["STSClient"]>> => {
+  const { STSClient } = await loadSts();
+  const { logger: _ownLogger, useGlobalEndpoint = false, ...stsSettings } = clientConfig ?? {};
+  return new STSClient({
+    ...stsSettings,
+    ...(useGlobalEndpoint && stsSettings.endpoint === undefined ? { endpoint: GLOBAL_ENDPOINT } : {}),
+    region: useGlobalEndpoint ? GLOBAL_ENDPOINT_REGION : region,
+    credentials: source,
+  });
+};
+
 /** A session as STS returned it, with the server's clock at that moment. @internal */
 export interface GetSessionTokenResult {
   credentials: MfaSessionCredentials;
@@ -32,16 +52,8 @@ export interface GetSessionTokenResult {
  * @internal
  */
 export const callGetSessionToken = async (call: GetSessionTokenCall): Promise<GetSessionTokenResult> => {
-  const { STSClient, GetSessionTokenCommand } = await loadSts();
-
-  // The caller's logger is left out on purpose: the SDK would log the request, TokenCode included.
-  const { logger: _ownLogger, useGlobalEndpoint = false, ...stsSettings } = call.clientConfig ?? {};
-  const client = new STSClient({
-    ...stsSettings,
-    ...(useGlobalEndpoint && stsSettings.endpoint === undefined ? { endpoint: GLOBAL_ENDPOINT } : {}),
-    region: useGlobalEndpoint ? GLOBAL_ENDPOINT_REGION : call.region,
-    credentials: call.source,
-  });
+  const { GetSessionTokenCommand } = await loadSts();
+  const client = await createStsClient(call.source, call.region, call.clientConfig);
 
   let serverDate: Date | undefined;
   client.middlewareStack.add(

@@ -8,8 +8,10 @@ import {
   DEFAULT_MANDATORY_REFRESH_MS,
   DEFAULT_MAX_CODE_ATTEMPTS,
   DEFAULT_MFA_CODE_TIMEOUT_MS,
+  MAX_ROOT_DURATION_SECONDS,
 } from "./constants.js";
 import { createProfileResolver } from "./applyProfile.js";
+import { isRootSource } from "./detectRootSource.js";
 import { isRegionDisabled } from "./disabledRegions.js";
 import type { MfaSessionCache } from "./cacheTypes.js";
 import { MfaSessionError } from "./errors.js";
@@ -87,6 +89,7 @@ export const fromMfaSession = (userOptions: FromMfaSessionOptions = {}): MfaSess
     });
 
     const obtainAndStore = async (reason: "initial" | "refresh", expiration: Date | undefined) => {
+      await rejectLongRootSession(options, source, region, log);
       const credentials = await obtainSession({
         source,
         serialNumber: options.serialNumber,
@@ -238,6 +241,23 @@ const validateOptions = (options: FromMfaSessionOptions): ValidatedSettings => {
     advisoryRefreshMs: Math.min(advisoryRefreshMs, Math.floor(lifetimeMs * MAX_ADVISORY_SHARE)),
     mandatoryRefreshMs: Math.min(mandatoryRefreshMs, Math.floor(lifetimeMs * MAX_MANDATORY_SHARE)),
   };
+};
+
+// The root serial is recognized locally. Another serial with a long duration costs one
+// GetCallerIdentity per source key, so a root user hears why the duration is out of range.
+const rejectLongRootSession = async (
+  options: FromMfaSessionOptions,
+  source: AwsCredentialIdentity,
+  region: string,
+  log: PrefixedLogger,
+): Promise<void> => {
+  const { durationSeconds } = options;
+  if (durationSeconds === undefined || durationSeconds <= MAX_ROOT_DURATION_SECONDS || isRootMfaSerial(options.serialNumber)) {
+    return;
+  }
+  if (await isRootSource(source, region, options.clientConfig, log)) {
+    resolveDurationSeconds(durationSeconds, true);
+  }
 };
 
 const resolveSource = async (

@@ -457,7 +457,7 @@ describe(fromMfaSession.name, () => {
       await provider({ mfaCodeProvider: totpNow, durationSeconds: 7_200 })();
 
       assert.deepEqual(
-        sts.requests.map((record) => record.region),
+        sts.requests.filter((record) => record.action === "GetSessionToken").map((record) => record.region),
         ["us-east-1"],
       );
     });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 
 import type { Logger } from "@smithy/types";
 
+import { clearRootSourceAnswers } from "../src/detectRootSource.js";
 import { clearDisabledRegions } from "../src/disabledRegions.js";
 import { clearForgottenSessions, clearSessionCache } from "../src/sessionCache.js";
 import { clearUsedCodes } from "../src/usedCodes.js";
@@ -38,6 +39,7 @@ export const resetProviderState = (): void => {
   clearForgottenSessions();
   clearUsedCodes();
   clearDisabledRegions();
+  clearRootSourceAnswers();
 };
 
 /**

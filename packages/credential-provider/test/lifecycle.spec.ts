@@ -178,6 +178,70 @@ describe("fromMfaSession lifecycle", () => {
     });
   });
 
+  describe("root sources", () => {
+    const ROOT_KEYS = { accessKeyId: "AKIAROOT000000000001", secretAccessKey: "root-secret-000000000000000000000000000" };
+    const OTHER_SERIAL = "arn:aws:iam::123456789012:mfa/root-yubikey";
+    let sts: StsLocal;
+
+    beforeEach(async () => {
+      sts = await startStsLocal({
+        users: [
+          { ...ROOT_KEYS, root: true, mfaSerial: OTHER_SERIAL, totpSecret: TOTP_SECRET },
+          { ...SOURCE, userName: "alice", mfaSerial: SERIAL, totpSecret: TOTP_SECRET },
+        ],
+      });
+    });
+
+    afterEach(() => sts.stop());
+
+    it("rejects two hours for a root source", async () => {
+      const get = fromMfaSession({
+        serialNumber: OTHER_SERIAL,
+        mfaCodeProvider: totpNow,
+        durationSeconds: 7_200,
+        masterCredentials: ROOT_KEYS,
+        clientConfig: { region: "eu-west-1", endpoint: sts.endpoint },
+      });
+
+      await assert.rejects(get(), (error: unknown) => {
+        assert.ok(isMfaSessionError(error, "DURATION_OUT_OF_RANGE"));
+        assert.match(error.message, /900 to 3600 for a root user/);
+        return true;
+      });
+      assert.equal(sts.stats.calls.GetCallerIdentity, 1);
+      assert.equal(sts.stats.calls.GetSessionToken ?? 0, 0);
+    });
+
+    it("checks an IAM user once", async () => {
+      const options = {
+        serialNumber: SERIAL,
+        mfaCodeProvider: totpNow,
+        masterCredentials: SOURCE,
+        clientConfig: { region: "eu-west-1", endpoint: sts.endpoint },
+      };
+      const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
+
+      await fromMfaSession({ ...options, durationSeconds: 7_200 })();
+      clock.tick(30_000);
+      await fromMfaSession({ ...options, durationSeconds: 10_800 })();
+
+      assert.equal(sts.stats.calls.GetCallerIdentity, 1);
+      assert.equal(sts.stats.calls.GetSessionToken, 2);
+    });
+
+    it("skips the check for short sessions", async () => {
+      await fromMfaSession({
+        serialNumber: SERIAL,
+        mfaCodeProvider: totpNow,
+        durationSeconds: 3_600,
+        masterCredentials: SOURCE,
+        clientConfig: { region: "eu-west-1", endpoint: sts.endpoint },
+      })();
+
+      assert.equal(sts.stats.calls.GetCallerIdentity ?? 0, 0);
+    });
+  });
+
   describe("endpoints and durations", () => {
     const expiration = () => new Date(Date.now() + HOUR);
 

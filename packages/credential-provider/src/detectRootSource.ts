@@ -4,7 +4,7 @@ import { createStsClient } from "./callGetSessionToken.js";
 import type { PrefixedLogger } from "./logger.js";
 import type { MfaSessionClientConfig } from "./types.js";
 
-// Answers per source access key id, so each key costs at most one GetCallerIdentity per process.
+// Results per source access key id, so each key costs at most one GetCallerIdentity per process.
 const rootBySourceKey = new Map<string, Promise<boolean | undefined>>();
 
 /**

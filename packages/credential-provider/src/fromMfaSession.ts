@@ -1,33 +1,21 @@
 import type { AwsIdentityProperties } from "@aws-sdk/types";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
 
-import {
-  ADVISORY_REFRESH_RETRY_MS,
-  DEFAULT_ADVISORY_REFRESH_MS,
-  DEFAULT_FALLBACK_REGIONS,
-  DEFAULT_MANDATORY_REFRESH_MS,
-  DEFAULT_MAX_CODE_ATTEMPTS,
-  DEFAULT_MFA_CODE_TIMEOUT_MS,
-  MAX_ROOT_DURATION_SECONDS,
-} from "./constants.js";
+import { ADVISORY_REFRESH_RETRY_MS, DEFAULT_FALLBACK_REGIONS } from "./constants.js";
 import { createProfileResolver } from "./applyProfile.js";
-import { isRootSource } from "./detectRootSource.js";
 import { isRegionDisabled } from "./disabledRegions.js";
 import type { MfaSessionCache } from "./cacheTypes.js";
 import { MfaSessionError } from "./errors.js";
 import { prefixLogger, type PrefixedLogger } from "./logger.js";
-import { obtainSession, sourceIsSessionError } from "./obtainSession.js";
+import { obtainSession } from "./obtainSession.js";
+import { rejectLongRootSession, resolveSource } from "./resolveSource.js";
 import { readPersistedSession, withPersistedSessionLock, writePersistedSession } from "./persistentSessions.js";
 import { resolveRegion } from "./resolveRegion.js";
 import { fetchOnce, getCachedSession, sessionCacheKey, storeSession } from "./sessionCache.js";
 import type { FromMfaSessionOptions, MfaSessionCredentials, MfaSessionProvider } from "./types.js";
-import { isRootMfaSerial, resolveDurationSeconds, validatePositiveInteger, validateSerialNumber } from "./validate.js";
+import { validateOptions } from "./validateOptions.js";
 
 let warnedDefaultRegion = false;
-
-// Largest share of the requested session lifetime each refresh window may take.
-const MAX_ADVISORY_SHARE = 1 / 3;
-const MAX_MANDATORY_SHARE = 1 / 4;
 
 /**
  * Creates a credential provider that returns an STS session from GetSessionToken, obtained with an
@@ -190,113 +178,6 @@ export const fromMfaSession = (userOptions: FromMfaSessionOptions = {}): MfaSess
       );
     }
   };
-};
-
-interface ValidatedSettings {
-  durationSeconds: number;
-  maxCodeAttempts: number;
-  mfaCodeTimeoutMs: number;
-  advisoryRefreshMs: number;
-  mandatoryRefreshMs: number;
-}
-
-const validateOptions = (options: FromMfaSessionOptions): ValidatedSettings => {
-  if (options.serialNumber !== undefined) {
-    validateSerialNumber(options.serialNumber);
-    if (typeof options.mfaCodeProvider !== "function") {
-      throw new MfaSessionError(
-        `serialNumber ${options.serialNumber} is set but mfaCodeProvider is missing${
-          options.profile === undefined ? "" : ` (profile ${options.profile})`
-        }. Set mfaCodeProvider to a function that returns the code, for example one that reads ` +
-          `an environment variable, runs a command, computes a TOTP code or prompts on the terminal.`,
-        { code: "MFA_CODE_PROVIDER_MISSING" },
-      );
-    }
-  }
-
-  validatePositiveInteger("maxCodeAttempts", options.maxCodeAttempts);
-  validatePositiveInteger("mfaCodeTimeoutMs", options.mfaCodeTimeoutMs);
-  validatePositiveInteger("advisoryRefreshMs", options.advisoryRefreshMs);
-  validatePositiveInteger("mandatoryRefreshMs", options.mandatoryRefreshMs);
-
-  const mandatoryRefreshMs = options.mandatoryRefreshMs ?? DEFAULT_MANDATORY_REFRESH_MS;
-  const advisoryRefreshMs = options.advisoryRefreshMs ?? Math.max(DEFAULT_ADVISORY_REFRESH_MS, mandatoryRefreshMs);
-  if (advisoryRefreshMs < mandatoryRefreshMs) {
-    throw new MfaSessionError(
-      `Invalid advisoryRefreshMs ${advisoryRefreshMs}: it must be at least mandatoryRefreshMs (${mandatoryRefreshMs}), ` +
-        `because the advisory window starts before the mandatory one.`,
-      { code: "INVALID_OPTION" },
-    );
-  }
-
-  // A short session would start inside the windows and request a code on every call, so each
-  // window is at most a fraction of the lifetime requested.
-  const durationSeconds = resolveDurationSeconds(options.durationSeconds, isRootMfaSerial(options.serialNumber));
-  const lifetimeMs = durationSeconds * 1000;
-
-  return {
-    durationSeconds,
-    maxCodeAttempts: options.maxCodeAttempts ?? DEFAULT_MAX_CODE_ATTEMPTS,
-    mfaCodeTimeoutMs: options.mfaCodeTimeoutMs ?? DEFAULT_MFA_CODE_TIMEOUT_MS,
-    advisoryRefreshMs: Math.min(advisoryRefreshMs, Math.floor(lifetimeMs * MAX_ADVISORY_SHARE)),
-    mandatoryRefreshMs: Math.min(mandatoryRefreshMs, Math.floor(lifetimeMs * MAX_MANDATORY_SHARE)),
-  };
-};
-
-// The root serial is recognized locally. Another serial with a long duration costs one
-// GetCallerIdentity per source key, so a root user hears why the duration is out of range.
-const rejectLongRootSession = async (
-  options: FromMfaSessionOptions,
-  source: AwsCredentialIdentity,
-  region: string,
-  log: PrefixedLogger,
-): Promise<void> => {
-  const { durationSeconds } = options;
-  if (durationSeconds === undefined || durationSeconds <= MAX_ROOT_DURATION_SECONDS || isRootMfaSerial(options.serialNumber)) {
-    return;
-  }
-  if (await isRootSource(source, region, options.clientConfig, log)) {
-    resolveDurationSeconds(durationSeconds, true);
-  }
-};
-
-const resolveSource = async (
-  options: FromMfaSessionOptions,
-  loadDefaultSource: () => Promise<AwsCredentialIdentityProvider>,
-  props: AwsIdentityProperties | undefined,
-  log: PrefixedLogger,
-): Promise<AwsCredentialIdentity> => {
-  const configured = options.masterCredentials;
-  let source: AwsCredentialIdentity;
-  try {
-    if (typeof configured === "function") {
-      log.debug("using source credentials from masterCredentials (provider).");
-      source = await configured(props);
-    } else if (configured) {
-      log.debug("using source credentials from masterCredentials (static).");
-      source = configured;
-    } else {
-      log.debug("using source credentials from the SDK's default credential chain.");
-      source = await (await loadDefaultSource())(props);
-    }
-  } catch (error) {
-    throw new MfaSessionError(
-      `Could not load the long-term credentials that sign GetSessionToken: ${describeError(error)}. ` +
-        `Set masterCredentials, or configure access keys for the default chain (environment or shared files).`,
-      { code: "SOURCE_CREDENTIALS_MISSING", cause: error },
-    );
-  }
-
-  if (!source?.accessKeyId || !source.secretAccessKey) {
-    throw new MfaSessionError(
-      "The source credentials have no access key id or secret access key. Set masterCredentials to long-term access keys.",
-      { code: "SOURCE_CREDENTIALS_MISSING" },
-    );
-  }
-  if (source.sessionToken) {
-    throw sourceIsSessionError();
-  }
-  return source;
 };
 
 // Regions remembered as disabled go last, so a later session goes straight to one that works.

@@ -1,0 +1,21 @@
+// Entry point of the mfa-session command, loaded by bin/mfa-session.mjs.
+import { runCli } from "./main.js";
+
+const output = {
+  stdout: (text: string) => void process.stdout.write(text),
+  stderr: (text: string) => void process.stderr.write(text),
+};
+
+// Process warnings, such as the SDK's notice about the Node.js version, are printed only with
+// --debug. Under credential_process the AWS CLI shows stderr when the command fails, and there it
+// should contain only the one line that gives the reason.
+process.removeAllListeners("warning");
+process.on("warning", (warning) => {
+  if (process.argv.includes("--debug")) {
+    output.stderr(`mfa-session debug: process warning ${warning.name}: ${warning.message.replace(/\s*\n\s*/g, " ")}\n`);
+  }
+});
+
+void runCli(process.argv.slice(2), { output, environment: process.env }).then((status) => {
+  process.exitCode = status;
+});

@@ -37,7 +37,7 @@ export const createProfileResolver = (options: FromMfaSessionOptions) => {
 
 const mergeProfile = (options: FromMfaSessionOptions, profile: MfaProfile, log: PrefixedLogger): ProfileOptions => {
   if (options.masterCredentials === undefined && profile.source) {
-    log.debug(`using source credentials from profile ${profile.sourceProfileName}.`);
+    log.debug(`the source credentials are the keys of profile ${profile.sourceProfileName}.`);
   }
 
   const clientConfig = { ...options.clientConfig };

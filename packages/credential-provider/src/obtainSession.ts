@@ -68,12 +68,18 @@ export const obtainSession = async (request: SessionRequest): Promise<MfaSession
         nowMs: request.now(),
       });
       if (answer === undefined) {
-        log.warn(`mfaCodeProvider returned something other than six digits for ${serialNumber}; asking again.`);
+        log.warn(
+          `mfaCodeProvider returned something other than six digits for ${serialNumber} ` +
+            `(attempt ${attempt} of ${request.maxCodeAttempts}).`,
+        );
         reason = "invalid-format";
         continue;
       }
       if (isCodeReused(serialNumber, answer, request.now())) {
-        log.warn(`mfaCodeProvider returned the code already sent for ${serialNumber}; asking for the next one.`);
+        log.warn(
+          `mfaCodeProvider returned the code already sent for ${serialNumber} ` +
+            `(attempt ${attempt} of ${request.maxCodeAttempts}).`,
+        );
         reason = "reused";
         continue;
       }
@@ -180,7 +186,7 @@ const mapStsFailure = (
     case "source-invalid":
       return new MfaSessionError(
         `STS rejected the source credentials (access key ${request.source.accessKeyId}) in ${region}: ${detail}. ` +
-          `Check masterCredentials or the default credential chain supply valid long-term keys.`,
+          `Check that masterCredentials, the profile or the default credential chain supplies valid long-term keys.`,
         { code: "SOURCE_CREDENTIALS_INVALID", cause },
       );
     case "duration-invalid":

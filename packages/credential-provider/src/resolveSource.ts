@@ -1,13 +1,13 @@
 import type { AwsIdentityProperties } from "@aws-sdk/types";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 
-import { MAX_ROOT_DURATION_SECONDS } from "./constants.js";
+import { MAX_ROOT_DURATION_SECONDS, MIN_DURATION_SECONDS } from "./constants.js";
 import { isRootSource } from "./detectRootSource.js";
 import { MfaSessionError } from "./errors.js";
 import type { PrefixedLogger } from "./logger.js";
 import { sourceIsSessionError } from "./obtainSession.js";
 import type { FromMfaSessionOptions } from "./types.js";
-import { isRootMfaSerial, resolveDurationSeconds } from "./validate.js";
+import { isRootMfaSerial } from "./validate.js";
 
 // The root serial is recognized locally. Another serial with a long duration costs one
 // GetCallerIdentity per source key, so a root user hears why the duration is out of range.
@@ -23,7 +23,13 @@ export const rejectLongRootSession = async (
     return;
   }
   if (await isRootSource(source, region, options.clientConfig, log)) {
-    resolveDurationSeconds(durationSeconds, true);
+    throw new MfaSessionError(
+      `Invalid durationSeconds ${durationSeconds}: GetCallerIdentity shows that the source keys ` +
+        `(${source.accessKeyId}) belong to the account's root user, and STS issues root sessions of ` +
+        `${MIN_DURATION_SECONDS} to ${MAX_ROOT_DURATION_SECONDS} seconds. Set durationSeconds in that range, ` +
+        `or use an IAM user's keys for longer sessions.`,
+      { code: "DURATION_OUT_OF_RANGE" },
+    );
   }
 };
 
@@ -44,7 +50,7 @@ export const resolveSource = async (
       log.debug("using source credentials from masterCredentials (provider).");
       source = await configured(props);
     } else if (configured) {
-      log.debug("using source credentials from masterCredentials (static).");
+      log.debug("using static source credentials (masterCredentials, or keys from the profile).");
       source = configured;
     } else {
       log.debug("using source credentials from the SDK's default credential chain.");

@@ -205,7 +205,7 @@ describe("fromMfaSession lifecycle", () => {
 
       await assert.rejects(get(), (error: unknown) => {
         assert.ok(isMfaSessionError(error, "DURATION_OUT_OF_RANGE"));
-        assert.match(error.message, /900 to 3600 for a root user/);
+        assert.match(error.message, /belong to the account.s root user, and STS issues root sessions of 900 to 3600 seconds/);
         return true;
       });
       assert.equal(sts.stats.calls.GetCallerIdentity, 1);

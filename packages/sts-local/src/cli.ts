@@ -10,7 +10,8 @@ import type { StsLocalOptions, StsLocalUser } from "./types.js";
 const USAGE = `Usage: sts-local [--port PORT] [--config FILE]
 
 Starts a loopback STS-compatible server on 127.0.0.1 for examples and tests. Not for production.
-It implements GetSessionToken (with TOTP MFA codes) and GetCallerIdentity, and verifies SigV4 signatures.
+It implements GetSessionToken (with TOTP MFA codes), GetCallerIdentity and a small S3 and IAM subset,
+and verifies SigV4 signatures.
 
 Options:
   --port PORT     TCP port on 127.0.0.1. Default 0, which picks a free port.

@@ -55,6 +55,18 @@ const CONSUMERS: Consumer[] = [
 // moto_server logs one line per request it served.
 const countPosts = (log: string): number => (log.match(/"POST \/ HTTP\/1\.1" 200/g) ?? []).length;
 
+/**
+ * Returns the number of requests moto_server logged since `before`, once it reaches `expected` or
+ * 3 s have passed. moto writes the log line after the response, so the last line can lag behind.
+ */
+const postsSince = async (moto: RunningPeer, before: number, expected: number): Promise<number> => {
+  const deadline = Date.now() + 3_000;
+  while (countPosts(moto.output()) - before < expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return countPosts(moto.output()) - before;
+};
+
 describe("mfa-session credential-process in AWS CLI and boto3", function () {
   this.timeout(120_000);
 
@@ -114,6 +126,21 @@ describe("mfa-session credential-process in AWS CLI and boto3", function () {
       assert.equal(sts.stats.codesAccepted, 1);
     });
 
+    it("AWS CLI shows the failure line", async function () {
+      requirePeer(this, "aws", "pip install awscli");
+      await writeDevProfiles(home, sts.endpoint, launcherCommandLine("credential-process", "--profile", "dev"));
+
+      const run = await runProcess("aws", ["sts", "get-caller-identity", "--profile", "dev-mfa"], {
+        env: home.env({ AWS_ENDPOINT_URL_STS: sts.endpoint }),
+        withoutTerminal: true,
+      });
+
+      assert.notEqual(run.status, 0);
+      assert.match(run.stderr, /No MFA code source is available for profile dev .*terminal prompt: no terminal/);
+      assert.ok(run.elapsedMs < 15_000, `took ${run.elapsedMs} ms`);
+      assert.equal(sts.stats.calls.GetSessionToken ?? 0, 0);
+    });
+
     it("AWS CLI keeps inline comments", async function () {
       requirePeer(this, "aws", "pip install awscli");
       const config = `[profile commented]\nmfa_serial = ${CLI_USER.mfaSerial} # carol's phone\n`;
@@ -154,7 +181,7 @@ describe("mfa-session credential-process in AWS CLI and boto3", function () {
         assert.equal(second.status, 0, second.stderr);
         assert.equal(JSON.parse(first.stdout).Account, "123456789012");
         assert.equal(JSON.parse(second.stdout).Arn, JSON.parse(first.stdout).Arn);
-        assert.equal(countPosts(moto.output()) - postsBefore, 3, "one GetSessionToken and two GetCallerIdentity requests");
+        assert.equal(await postsSince(moto, postsBefore, 3), 3, "one GetSessionToken and two GetCallerIdentity requests");
       });
     }
   });

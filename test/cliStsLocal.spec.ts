@@ -137,6 +137,22 @@ describe("mfa-session CLI with sts-local", function () {
       assert.match(lines[2]!, /--mfa-code: code already sent; terminal prompt: no terminal\. Run the command in a terminal/);
     });
 
+    it("passes endpoint, region and duration", async () => {
+      const config = await readFile(home.configFile, "utf8");
+      await home.writeConfig(config.replace(`endpoint_url = ${sts.endpoint}\n`, ""));
+
+      const run = await runLauncher(
+        ["credential-process", "--profile", "dev", "--endpoint-url", sts.endpoint, "--region", "ap-southeast-2", "--duration-seconds", "900", ...TOTP_ARGS],
+        { env: withSecret() },
+      );
+
+      assert.equal(run.status, 0, run.stderr);
+      const remainingMs = Date.parse(JSON.parse(run.stdout).Expiration) - Date.now();
+      assert.ok(remainingMs > 850_000, `session ends in ${remainingMs} ms`);
+      assert.ok(remainingMs <= 900_000, `session ends in ${remainingMs} ms`);
+      assert.equal(sts.requests.find((request) => request.action === "GetSessionToken")?.region, "ap-southeast-2");
+    });
+
     it("requires --profile", async () => {
       const run = await runLauncher(["credential-process"], { env: home.env({ AWS_PROFILE: "dev-mfa" }) });
 
@@ -289,6 +305,16 @@ describe("mfa-session CLI with sts-local", function () {
       for (const secret of [CLI_USER.accessKeyId, CLI_USER.secretAccessKey, AccessKeyId!, SecretAccessKey!, SessionToken!]) {
         assert.ok(!run.stdout.includes(secret), "status shows a key or token");
       }
+    });
+
+    it("clears every session", async () => {
+      await runLauncher(["credential-process", "--profile", "dev", ...TOTP_ARGS], { env: withSecret() });
+
+      const run = await runLauncher(["clear"], { env: home.env() });
+
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, "Removed 1 cached session.\n");
+      assert.deepEqual((await readdir(home.cacheDirectory)).filter((name) => name.endsWith(".json")), []);
     });
 
     it("clears one profile", async () => {

@@ -1,3 +1,4 @@
+import { isMfaSessionError } from "./errors.js";
 import { loadMfaProfile, type MfaProfile } from "./loadMfaProfile.js";
 import type { PrefixedLogger } from "./logger.js";
 import type { FromMfaSessionOptions } from "./types.js";
@@ -10,28 +11,42 @@ export interface ProfileOptions {
 }
 
 /**
- * Returns a function that reads the profile named in `options.profile` once, then returns the
- * options with the profile's settings under the explicit ones. A failed read is not remembered,
+ * Returns a function that reads the profile named in `options.profile` (or, when nothing at all is
+ * configured, the default profile) once, then returns the options with the profile's settings under
+ * the explicit ones. A failed read is not remembered,
  * so a corrected file is picked up by the next call.
  * @internal
  */
 export const createProfileResolver = (options: FromMfaSessionOptions) => {
-  let loading: Promise<MfaProfile> | undefined;
+  // With neither a profile, a serial nor keys given, the SDK's default profile (AWS_PROFILE, else
+  // "default") supplies settings such as mfa_serial, but not keys: the default chain still picks
+  // those, so environment variables keep their precedence.
+  const implicit = options.profile === undefined && options.serialNumber === undefined && options.masterCredentials === undefined;
+  let loading: Promise<MfaProfile | undefined> | undefined;
 
   return async (log: PrefixedLogger): Promise<ProfileOptions> => {
-    if (options.profile === undefined) {
+    if (options.profile === undefined && !implicit) {
       return { options, profileRegion: undefined };
     }
 
     loading ??= loadMfaProfile({
       profile: options.profile,
-      requireKeys: options.masterCredentials === undefined,
+      requireKeys: !implicit && options.masterCredentials === undefined,
       debug: log.debug,
     }).catch((error: unknown) => {
+      if (implicit && isMfaSessionError(error, "PROFILE_NOT_FOUND")) {
+        log.debug("no shared config profile found; using the options and the default credential chain.");
+        return undefined;
+      }
       loading = undefined;
       throw error;
     });
-    return mergeProfile(options, await loading, log);
+
+    const profile = await loading;
+    if (!profile) {
+      return { options, profileRegion: undefined };
+    }
+    return mergeProfile(options, implicit ? { ...profile, source: undefined } : profile, log);
   };
 };
 

@@ -34,6 +34,7 @@ let warnedDefaultRegion = false;
 export const fromMfaSession = (userOptions: FromMfaSessionOptions = {}): MfaSessionProvider => {
   let defaultSource: AwsCredentialIdentityProvider | undefined;
   const resolveProfile = createProfileResolver(userOptions);
+  let warnedNoSerial = false;
 
   const loadDefaultSource = async (): Promise<AwsCredentialIdentityProvider> => {
     if (!defaultSource) {
@@ -53,6 +54,13 @@ export const fromMfaSession = (userOptions: FromMfaSessionOptions = {}): MfaSess
 
     // Explicit options win; the profile fills in only what they leave unset.
     const { options, profileRegion } = await resolveProfile(log);
+    if (options.mfaCodeProvider && options.serialNumber === undefined && !warnedNoSerial) {
+      warnedNoSerial = true;
+      log.warn(
+        `mfaCodeProvider is set, but no serialNumber was given or found in profile ${options.profile ?? "default"}; ` +
+          `requesting a session without MFA. Set serialNumber, or mfa_serial in the profile.`,
+      );
+    }
     const settings = validateOptions(options);
     const source = await resolveSource(options, loadDefaultSource, props, log);
 

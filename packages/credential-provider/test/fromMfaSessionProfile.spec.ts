@@ -21,7 +21,16 @@ describe(`${fromMfaSession.name} with a profile`, () => {
   let directory: string;
   let logger: CapturingLogger;
   const saved: Record<string, string | undefined> = {};
-  const variables = ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"];
+  const variables = [
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+  ];
 
   const writeConfig = (config: string, credentials = "") => {
     writeFileSync(process.env.AWS_CONFIG_FILE!, config);
@@ -39,6 +48,7 @@ describe(`${fromMfaSession.name} with a profile`, () => {
     delete process.env.AWS_PROFILE;
     delete process.env.AWS_REGION;
     delete process.env.AWS_DEFAULT_REGION;
+    delete process.env.AWS_SESSION_TOKEN;
   });
 
   afterEach(async () => {
@@ -109,6 +119,42 @@ describe(`${fromMfaSession.name} with a profile`, () => {
     await provider({ profile: "settings-only", masterCredentials: KEYS })();
 
     assert.equal(sts.stats.codesAccepted, 1);
+  });
+
+  it("reads the default profile when nothing is set", async () => {
+    process.env.AWS_ACCESS_KEY_ID = KEYS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = KEYS.secretAccessKey;
+    writeConfig(`[default]\nmfa_serial = ${SERIAL}\nregion = eu-north-1\n`);
+
+    await provider()();
+
+    assert.equal(sts.stats.codesAccepted, 1);
+    assert.equal(sts.requests[0]?.region, "eu-north-1");
+    assert.equal(sts.requests[0]?.accessKeyId, KEYS.accessKeyId);
+  });
+
+  // The SDK's default chain skips environment keys when AWS_PROFILE is set, so the keys are in the profile.
+  it("reads AWS_PROFILE when nothing is set", async () => {
+    process.env.AWS_PROFILE = "work";
+    writeConfig(
+      `[profile work]\nmfa_serial = ${SERIAL}\n`,
+      `[work]\naws_access_key_id = ${KEYS.accessKeyId}\naws_secret_access_key = ${KEYS.secretAccessKey}\n`,
+    );
+
+    await provider({ clientConfig: { endpoint: sts.endpoint, region: "eu-west-1" } })();
+
+    assert.equal(sts.stats.codesAccepted, 1);
+  });
+
+  it("warns when a code source has no serial", async () => {
+    process.env.AWS_ACCESS_KEY_ID = KEYS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = KEYS.secretAccessKey;
+    writeConfig("[default]\nregion = eu-west-1\n");
+
+    await provider()();
+
+    assert.equal(sts.stats.codesAccepted, 0);
+    assert.ok(logger.lines.some((line) => line.level === "warn" && /no serialNumber was given/.test(line.message)));
   });
 
   it("reports a missing profile, then rereads", async () => {

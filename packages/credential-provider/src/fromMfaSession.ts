@@ -11,7 +11,7 @@ import { obtainSession } from "./obtainSession.js";
 import { rejectLongRootSession, resolveSource } from "./resolveSource.js";
 import { readPersistedSession, withPersistedSessionLock, writePersistedSession } from "./persistentSessions.js";
 import { resolveRegion } from "./resolveRegion.js";
-import { fetchOnce, getCachedSession, sessionCacheKey, storeSession } from "./sessionCache.js";
+import { fetchOnce, getCachedSession, isFetchRunning, sessionCacheKey, storeSession } from "./sessionCache.js";
 import type { FromMfaSessionOptions, MfaSessionCredentials, MfaSessionProvider } from "./types.js";
 import { validateOptions } from "./validateOptions.js";
 
@@ -80,7 +80,7 @@ export const fromMfaSession = (userOptions: FromMfaSessionOptions = {}): MfaSess
       serialNumber: options.serialNumber,
       durationSeconds: settings.durationSeconds,
       region,
-      endpoint: describeEndpoint(options.clientConfig?.endpoint),
+      endpoint: describeEndpoint(options.clientConfig?.endpoint, options.clientConfig?.useGlobalEndpoint),
       profile: options.profile,
     });
 
@@ -159,7 +159,9 @@ export const fromMfaSession = (userOptions: FromMfaSessionOptions = {}): MfaSess
     }
 
     if (remainingMs > settings.mandatoryRefreshMs) {
-      if (now() < cached.nextRefreshAttempt) {
+      // Only the caller that starts an advisory refresh waits for it; the others keep the valid
+      // session, so an unanswered prompt stalls one request rather than all of them.
+      if (now() < cached.nextRefreshAttempt || isFetchRunning(key)) {
         return cached.credentials;
       }
       try {
@@ -212,17 +214,19 @@ const checkExpiration = (credentials: MfaSessionCredentials, nowMs: number, dura
   }
 };
 
-const describeEndpoint = (endpoint: unknown): string | undefined => {
+// Global-endpoint sessions carry other tokens than regional ones, so the flag is part of the key.
+const describeEndpoint = (endpoint: unknown, useGlobalEndpoint: boolean | undefined): string | undefined => {
+  const suffix = useGlobalEndpoint ? " (global endpoint)" : "";
   if (endpoint === undefined) {
-    return undefined;
+    return useGlobalEndpoint ? "global endpoint" : undefined;
   }
   if (typeof endpoint === "string") {
-    return endpoint;
+    return endpoint + suffix;
   }
   if (endpoint instanceof URL) {
-    return endpoint.href;
+    return endpoint.href + suffix;
   }
-  return JSON.stringify(endpoint);
+  return JSON.stringify(endpoint) + suffix;
 };
 
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));

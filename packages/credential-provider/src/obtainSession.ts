@@ -6,6 +6,7 @@ import { markRegionDisabled } from "./disabledRegions.js";
 import { MfaSessionError } from "./errors.js";
 import type { PrefixedLogger } from "./logger.js";
 import { requestMfaCode } from "./requestMfaCode.js";
+import { runForSerial } from "./serialQueue.js";
 import { classifyStsError, describeStsError, readStsError, type StsErrorFields } from "./stsErrors.js";
 import type { MfaCodeProvider, MfaCodeReason, MfaSessionClientConfig, MfaSessionCredentials } from "./types.js";
 import { isCodeReused, rememberUsedCode } from "./usedCodes.js";
@@ -38,9 +39,15 @@ const RETRY_MESSAGES: Record<Exclude<MfaCodeReason, "initial" | "refresh">, stri
 /**
  * Obtains a session from STS. It requests a code when a serial is set, requests another after a
  * malformed, reused or rejected code, and moves to the next region after RegionDisabledException.
+ * Sessions for one serial are obtained one at a time.
  * @internal
  */
-export const obtainSession = async (request: SessionRequest): Promise<MfaSessionCredentials> => {
+export const obtainSession = (request: SessionRequest): Promise<MfaSessionCredentials> =>
+  request.serialNumber === undefined
+    ? obtainSessionNow(request)
+    : runForSerial(request.serialNumber, () => obtainSessionNow(request));
+
+const obtainSessionNow = async (request: SessionRequest): Promise<MfaSessionCredentials> => {
   const { serialNumber, log } = request;
   const regionFailures: { region: string; error: StsErrorFields }[] = [];
   let regionIndex = 0;

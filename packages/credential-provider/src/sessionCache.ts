@@ -54,6 +54,12 @@ export const deleteCachedSession = (key: string): void => {
 };
 
 /**
+ * Tells whether a fetch for `key` is running.
+ * @internal
+ */
+export const isFetchRunning = (key: string): boolean => inFlight.has(key);
+
+/**
  * Runs `fetch` unless a fetch for the same key is already running, in which case every caller
  * receives that one's result or error. The next call after it settles starts a new fetch.
  * @internal

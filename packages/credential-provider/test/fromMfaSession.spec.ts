@@ -236,6 +236,26 @@ describe(fromMfaSession.name, () => {
       assert.ok(logger.lines.some((line) => line.level === "warn" && /could not refresh/.test(line.message)));
     });
 
+    it("lets others skip a running advisory refresh", async () => {
+      const mfaCodeProvider = codeStub();
+      sts.setSessionLifetime(lifetime / 1000);
+      const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
+      const get = provider({ mfaCodeProvider, mfaCodeTimeoutMs: 500 });
+      const first = await get();
+      mfaCodeProvider.returns(new Promise<string>(() => undefined));
+
+      clock.tick(lifetime - 14 * MINUTE);
+      let refreshingCallerDone = false;
+      const refreshing = get().finally(() => (refreshingCallerDone = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      const others = await Promise.all(Array.from({ length: 19 }, () => get()));
+
+      assert.equal(refreshingCallerDone, false);
+      assert.ok(others.every((credentials) => credentials.accessKeyId === first.accessKeyId));
+      assert.equal((await refreshing).accessKeyId, first.accessKeyId);
+      assert.equal(mfaCodeProvider.callCount, 2);
+    });
+
     it("tries an advisory refresh again later", async () => {
       const mfaCodeProvider = codeStub();
       const { clock, get } = await startSession(mfaCodeProvider);
@@ -330,6 +350,24 @@ describe(fromMfaSession.name, () => {
 
       assert.equal(mfaCodeProvider.secondCall.args[1].reason, "reused");
       assert.equal(sts.stats.codesReused, 0);
+      assert.equal(sts.stats.calls.GetSessionToken, 2);
+    });
+
+    it("sends one code per session for concurrent regions", async () => {
+      const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
+      // Like a TOTP source, it waits for the next step when its last code was already used.
+      const nextStepOnReuse: MfaCodeProvider = async (_serial, context) => {
+        if (context.reason === "reused") clock.tick(30_000);
+        return totpNow();
+      };
+      const inRegion = (region: string) =>
+        provider({ mfaCodeProvider: nextStepOnReuse, clientConfig: { region, endpoint: sts.endpoint } });
+
+      const [west, east] = await Promise.all([inRegion("eu-west-1")(), inRegion("us-west-2")()]);
+
+      assert.notEqual(west.accessKeyId, east.accessKeyId);
+      assert.equal(sts.stats.codesReused, 0);
+      assert.equal(sts.stats.codesRejected, 0);
       assert.equal(sts.stats.calls.GetSessionToken, 2);
     });
 

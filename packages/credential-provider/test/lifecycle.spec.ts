@@ -264,6 +264,19 @@ describe("fromMfaSession lifecycle", () => {
       assert.match(seen[0]?.authorization ?? "", /\/us-east-1\/sts\/aws4_request/);
     });
 
+    it("keeps global and regional sessions apart", async () => {
+      const { handler, seen } = fakeStsHandler({ expiration: expiration() });
+      const clientConfig = { region: "ap-east-1", requestHandler: handler };
+
+      await fromMfaSession({ masterCredentials: SOURCE, clientConfig: { ...clientConfig, useGlobalEndpoint: true } })();
+      await fromMfaSession({ masterCredentials: SOURCE, clientConfig })();
+
+      assert.deepEqual(
+        seen.map((request) => request.hostname),
+        ["sts.amazonaws.com", "sts.ap-east-1.amazonaws.com"],
+      );
+    });
+
     it("requests one hour for root", async () => {
       const { handler, seen } = fakeStsHandler({ expiration: expiration() });
       const mfaCodeProvider = async () => "123456";

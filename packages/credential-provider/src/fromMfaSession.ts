@@ -13,6 +13,7 @@ import { readPersistedSession, withPersistedSessionLock, writePersistedSession }
 import { resolveRegion } from "./resolveRegion.js";
 import { fetchOnce, getCachedSession, isFetchRunning, sessionCacheKey, storeSession } from "./sessionCache.js";
 import type { FromMfaSessionOptions, MfaSessionCredentials, MfaSessionProvider } from "./types.js";
+import { validateRegion } from "./validate.js";
 import { validateOptions } from "./validateOptions.js";
 
 let warnedDefaultRegion = false;
@@ -69,6 +70,7 @@ export const fromMfaSession = (userOptions: FromMfaSessionOptions = {}): MfaSess
       callerClientConfig,
       profileRegion,
     );
+    validateRegion(region, regionSource);
     log.debug(`using STS region ${region} from ${regionSource}.`);
     if (regionSource === "default" && !warnedDefaultRegion) {
       warnedDefaultRegion = true;

@@ -96,8 +96,9 @@ interface MergedProfile {
 }
 
 const mergeProfile = (name: string, configFile: ParsedIniData, credentialsFile: ParsedIniData): MergedProfile | undefined => {
-  const fromConfig = configFile[name];
-  const fromCredentials = credentialsFile[name];
+  // Own properties only, so that "constructor" or "toString" is not mistaken for a profile.
+  const fromConfig = Object.hasOwn(configFile, name) ? configFile[name] : undefined;
+  const fromCredentials = Object.hasOwn(credentialsFile, name) ? credentialsFile[name] : undefined;
   if (!fromConfig && !fromCredentials) {
     return undefined;
   }

@@ -36,7 +36,8 @@ export type PrivateFileRead =
 export const readPrivateFile = async (path: string): Promise<PrivateFileRead> => {
   let handle;
   try {
-    handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    // O_NONBLOCK keeps a FIFO planted at the path from blocking the open; the type check below rejects it.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {

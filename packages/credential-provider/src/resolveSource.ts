@@ -64,13 +64,16 @@ export const resolveSource = async (
     );
   }
 
-  if (!source?.accessKeyId || !source.secretAccessKey) {
+  const complete = typeof source?.accessKeyId === "string" && source.accessKeyId !== "" &&
+    typeof source.secretAccessKey === "string" && source.secretAccessKey !== "";
+  if (!complete) {
     throw new MfaSessionError(
-      "The source credentials have no access key id or secret access key. Set masterCredentials to long-term access keys.",
+      "The source credentials have no access key id or secret access key as strings. Set masterCredentials to long-term access keys.",
       { code: "SOURCE_CREDENTIALS_MISSING" },
     );
   }
-  if (source.sessionToken) {
+  // ASIA keys are temporary by definition, even when their session token was left out.
+  if (source.sessionToken || source.accessKeyId.startsWith("ASIA")) {
     throw sourceIsSessionError();
   }
   return source;

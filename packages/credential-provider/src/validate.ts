@@ -14,21 +14,38 @@ const HARDWARE_SERIAL = /^[\w+=/:,.@-]{9,256}$/;
 
 const MFA_CODE = /^\d{6}$/;
 
+// GetSessionToken's SerialNumber is at most 256 characters long.
+const MAX_SERIAL_LENGTH = 256;
+
+// Largest delay setTimeout accepts; longer ones fire at once.
+const MAX_TIMER_MS = 2_147_483_647;
+
+const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const MAX_REGION_LENGTH = 64;
+
+const shorten = (value: string): string => (value.length > 80 ? `${value.slice(0, 77)}...` : value);
+
 /**
  * Throws unless `serialNumber` looks like an MFA device ARN or a hardware token serial.
  * @internal
  */
-export const validateSerialNumber = (serialNumber: string): void => {
-  const valid = serialNumber.startsWith("arn:")
-    ? MFA_DEVICE_ARN.test(serialNumber)
-    : HARDWARE_SERIAL.test(serialNumber);
+export const validateSerialNumber = (serialNumber: unknown): void => {
+  if (typeof serialNumber !== "string") {
+    throw new MfaSessionError(`Invalid serialNumber of type ${typeof serialNumber}: expected a string such as an MFA device ARN.`, {
+      code: "INVALID_OPTION",
+    });
+  }
+
+  const valid =
+    serialNumber.length <= MAX_SERIAL_LENGTH &&
+    (serialNumber.startsWith("arn:") ? MFA_DEVICE_ARN.test(serialNumber) : HARDWARE_SERIAL.test(serialNumber));
   if (valid) {
     return;
   }
 
   throw new MfaSessionError(
-    `Invalid serialNumber "${serialNumber}": expected an MFA device ARN such as ` +
-      `arn:aws:iam::123456789012:mfa/alice, or a hardware token serial of 9 to 256 characters. ` +
+    `Invalid serialNumber "${shorten(serialNumber)}": expected an MFA device ARN such as ` +
+      `arn:aws:iam::123456789012:mfa/alice (at most 256 characters), or a hardware token serial of 9 to 256 characters. ` +
       `Copy the identifier from the IAM console (Security credentials, Multi-factor authentication).`,
     { code: "INVALID_OPTION" },
   );
@@ -82,11 +99,28 @@ export const normalizeMfaCode = (input: string): string | undefined => {
  * @internal
  */
 export const validatePositiveInteger = (name: string, value: number | undefined): void => {
-  if (value === undefined || (Number.isInteger(value) && value > 0)) {
+  if (value === undefined || (Number.isInteger(value) && value > 0 && value <= MAX_TIMER_MS)) {
     return;
   }
 
-  throw new MfaSessionError(`Invalid ${name} ${String(value)}: expected a positive whole number.`, {
+  throw new MfaSessionError(`Invalid ${name} ${String(value)}: expected a positive whole number up to ${MAX_TIMER_MS}.`, {
     code: "INVALID_OPTION",
   });
+};
+
+/**
+ * Throws unless `region` looks like an AWS region name, such as eu-west-1, before any code is
+ * requested. `origin` names where the value came from.
+ * @internal
+ */
+export const validateRegion = (region: unknown, origin: string): void => {
+  if (typeof region === "string" && region.length <= MAX_REGION_LENGTH && REGION.test(region)) {
+    return;
+  }
+
+  const displayed = typeof region === "string" ? `"${shorten(region)}"` : `of type ${typeof region}`;
+  throw new MfaSessionError(
+    `Invalid region ${displayed} from ${origin}: expected a region name such as eu-west-1. Correct ${origin}.`,
+    { code: "INVALID_OPTION" },
+  );
 };

@@ -6,7 +6,13 @@ import {
 } from "./constants.js";
 import { MfaSessionError } from "./errors.js";
 import type { FromMfaSessionOptions } from "./types.js";
-import { isRootMfaSerial, resolveDurationSeconds, validatePositiveInteger, validateSerialNumber } from "./validate.js";
+import {
+  isRootMfaSerial,
+  resolveDurationSeconds,
+  validatePositiveInteger,
+  validateRegion,
+  validateSerialNumber,
+} from "./validate.js";
 
 // Largest share of the requested session lifetime each refresh window may take.
 const MAX_ADVISORY_SHARE = 1 / 3;
@@ -37,6 +43,15 @@ export const validateOptions = (options: FromMfaSessionOptions): ValidatedSettin
         { code: "MFA_CODE_PROVIDER_MISSING" },
       );
     }
+  }
+
+  if (options.fallbackRegions !== undefined) {
+    if (!Array.isArray(options.fallbackRegions)) {
+      throw new MfaSessionError("Invalid fallbackRegions: expected an array of region names such as [\"us-east-1\"].", {
+        code: "INVALID_OPTION",
+      });
+    }
+    options.fallbackRegions.forEach((region) => validateRegion(region, "fallbackRegions"));
   }
 
   validatePositiveInteger("maxCodeAttempts", options.maxCodeAttempts);

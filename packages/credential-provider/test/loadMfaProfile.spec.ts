@@ -143,6 +143,14 @@ describe(loadMfaProfile.name, () => {
       });
     });
 
+    it("ignores inherited names like constructor", async () => {
+      writeFiles("[default]\nregion = eu-west-1\n");
+
+      await assert.rejects(loadMfaProfile({ profile: "constructor" }), (error: unknown) =>
+        isMfaSessionError(error, "PROFILE_NOT_FOUND"),
+      );
+    });
+
     it("rejects a non-numeric duration", async () => {
       writeFiles(`[profile dev]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\nduration_seconds = abc\n`);
 

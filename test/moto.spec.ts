@@ -62,6 +62,11 @@ describe("fromMfaSession with moto_server", function () {
     assert.match(first.Arn ?? "", /^arn:aws:sts::123456789012:/);
     assert.equal(second.Arn, first.Arn);
     assert.equal(mfaCodeProvider.callCount, 1);
+    // moto_server writes its log line after sending the response, so the last line may lag.
+    const deadline = Date.now() + 3_000;
+    while (countPosts(moto.output()) - postsBefore < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     assert.equal(countPosts(moto.output()) - postsBefore, 3, "one GetSessionToken and two GetCallerIdentity requests");
   });
 });

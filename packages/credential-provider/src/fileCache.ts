@@ -101,7 +101,8 @@ export const fileCache = (options: FileCacheOptions = {}): FileSessionCache => {
   const staleLockMs = options.staleLockMs ?? DEFAULT_STALE_LOCK_MS;
   const log = prefixLogger(options.logger ?? consoleWarnings, "fileCache");
 
-  // Directory problems repeat on every call, so each distinct one is logged once per cache.
+  // Directory and file problems repeat on every call (a miss is read again under the lock), so
+  // each distinct one is logged once per cache.
   const directoryWarnings = new Set<string>();
   const warnOnce = (message: string) => {
     if (!directoryWarnings.has(message)) {
@@ -120,12 +121,12 @@ export const fileCache = (options: FileCacheOptions = {}): FileSessionCache => {
       return undefined;
     }
     if (read.status === "rejected") {
-      log.warn(`ignoring the cache file ${path}, which ${read.problem}; the next session replaces it.`);
+      warnOnce(`ignoring the cache file ${path}, which ${read.problem}; the next session replaces it.`);
       return undefined;
     }
     const parsed = parseCacheFile(read.text);
     if ("problem" in parsed) {
-      log.warn(`ignoring the cache file ${path}, which ${parsed.problem}; the next session replaces it.`);
+      warnOnce(`ignoring the cache file ${path}, which ${parsed.problem}; the next session replaces it.`);
       return undefined;
     }
     return { ...parsed, identity: read.identity };
@@ -144,7 +145,7 @@ export const fileCache = (options: FileCacheOptions = {}): FileSessionCache => {
         return undefined;
       }
       if (file.key !== key) {
-        log.warn(`ignoring the cache file ${path}, which belongs to another session; the next session replaces it.`);
+        warnOnce(`ignoring the cache file ${path}, which belongs to another session; the next session replaces it.`);
         return undefined;
       }
 

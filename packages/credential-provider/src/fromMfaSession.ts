@@ -71,7 +71,11 @@ export const fromMfaSession = (userOptions: FromMfaSessionOptions = {}): MfaSess
       profileRegion,
     );
     validateRegion(region, regionSource);
-    log.debug(`using STS region ${region} from ${regionSource}.`);
+    log.debug(
+      options.clientConfig?.useGlobalEndpoint
+        ? `resolved region ${region} from ${regionSource}, but calling the global STS endpoint, signed for us-east-1.`
+        : `using STS region ${region} from ${regionSource}.`,
+    );
     if (regionSource === "default" && !warnedDefaultRegion) {
       warnedDefaultRegion = true;
       log.warn(`no region set in clientConfig.region, the profile, AWS_REGION or the calling client; using ${region}.`);

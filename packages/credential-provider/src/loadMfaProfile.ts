@@ -160,7 +160,7 @@ const parseDuration = (profileName: string, value: string | undefined, origin: S
   if (value === undefined) {
     return undefined;
   }
-  if (/^\d+$/.test(value)) {
+  if (/^\d+$/.test(value) && Number.isSafeInteger(Number(value))) {
     return Number(value);
   }
   const file = origin === "credentials" ? describeCredentialsPath() : describeConfigPath();

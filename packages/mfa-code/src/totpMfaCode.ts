@@ -124,6 +124,13 @@ const computeFreshCode = async (
   let stalledWaits = 0;
   for (;;) {
     const nowMs = settings.now();
+    if (!Number.isFinite(nowMs)) {
+      throw new MfaCodeSourceError(
+        `totpMfaCode cannot compute a code for ${subject}: the clock returned ${String(nowMs)} instead of a time in ` +
+          `milliseconds. Check the now option.`,
+        { code: "MFA_TOTP_CLOCK_STALLED" },
+      );
+    }
     const step = Math.floor(nowMs / periodMs);
 
     if (step >= minimumStep) {

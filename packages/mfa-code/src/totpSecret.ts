@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 
 import { Secret, TOTP, URI } from "otpauth";
 
@@ -67,10 +67,29 @@ export const parseTotpKey = (text: string, origin: string): TotpKey => {
   return { secret: Secret.fromBase32(base32) };
 };
 
+// Reads at most one byte past the limit, so a device such as /dev/zero cannot fill the memory.
+const readBounded = async (path: string): Promise<Buffer> => {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(MAX_SECRET_FILE_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) {
+        break;
+      }
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+};
+
 const readSecretFile = async (path: string): Promise<string> => {
   let content: Buffer;
   try {
-    content = await readFile(path);
+    content = await readBounded(path);
   } catch (error) {
     const code = systemErrorCode(error) ?? "unknown error";
     throw new MfaCodeSourceError(

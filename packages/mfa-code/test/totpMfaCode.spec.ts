@@ -166,6 +166,12 @@ describe("totpMfaCode", () => {
       }
     });
 
+    it("endless secretFile is bounded", async () => {
+      const error = await rejectionOf(totpMfaCode({ secretFile: "/dev/zero" })(uniqueSerial()));
+      assert.equal(error.code, "MFA_TOTP_SECRET_INVALID");
+      assert.match(error.message, /larger than/);
+    });
+
     it("unset secretEnv names variable", async () => {
       delete process.env.MFA_CODE_TEST_UNSET_SECRET;
       const error = await rejectionOf(totpMfaCode({ secretEnv: "MFA_CODE_TEST_UNSET_SECRET" })(uniqueSerial()));
@@ -222,6 +228,13 @@ describe("totpMfaCode", () => {
       await clock.tickAsync(5_000);
       abort.abort();
       assert.equal((await pending).code, "MFA_ABORTED");
+    });
+
+    it("non-finite clock fails", async () => {
+      const source = totpMfaCode({ secret: BASE32_SECRET, now: () => Number.NaN });
+      const error = await rejectionOf(source(uniqueSerial()));
+      assert.equal(error.code, "MFA_TOTP_CLOCK_STALLED");
+      assert.match(error.message, /NaN/);
     });
 
     it("stalled clock fails", async () => {

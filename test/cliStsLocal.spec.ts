@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { closeSync, openSync } from "node:fs";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { loadMfaProfile } from "@mfa-session/credential-provider";
@@ -106,6 +107,18 @@ describe("mfa-session CLI with sts-local", function () {
       assert.match(run.stderr, /No MFA code source is available for profile dev/);
       assert.match(run.stderr, /--totp-secret-env NAME, --code-command CMD or --mfa-code CODE, or set mfa_process/);
       assert.ok(run.elapsedMs < 10_000, `took ${run.elapsedMs} ms`);
+      assert.equal(sts.stats.calls.GetSessionToken ?? 0, 0);
+    });
+
+    it("fails without mfa_serial", async () => {
+      const config = await readFile(home.configFile, "utf8");
+      await home.writeConfig(config.replace(`mfa_serial = ${CLI_USER.mfaSerial}\n`, ""));
+
+      const run = await runLauncher(["credential-process", "--profile", "dev", ...TOTP_ARGS], { env: withSecret() });
+
+      assert.equal(run.status, 1);
+      assert.equal(run.stdout, "");
+      assert.match(run.stderr, /Profile dev has no mfa_serial/);
       assert.equal(sts.stats.calls.GetSessionToken ?? 0, 0);
     });
 
@@ -225,6 +238,26 @@ describe("mfa-session CLI with sts-local", function () {
       assert.equal(variables.AWS_REGION, "eu-west-1");
     });
 
+    it("fails in one line on a full stdout", async () => {
+      const full = openSync("/dev/full", "w");
+      try {
+        // Asynchronous, because sts-local answers from this process.
+        const child = spawn(process.execPath, [CLI_LAUNCHER, "env", "--profile", "dev", ...TOTP_ARGS], {
+          env: withSecret(),
+          stdio: ["ignore", full, "pipe"],
+        });
+        let stderr = "";
+        child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+        const status = await new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+
+        assert.equal(status, 1);
+        assert.equal(stderr.trim().split("\n").length, 1, stderr);
+        assert.match(stderr, /could not write to standard output \(ENOSPC\)/);
+      } finally {
+        closeSync(full);
+      }
+    });
+
     it("rejects an unknown format", async () => {
       const run = await runLauncher(["env", "--profile", "dev", "--format", "csh"], { env: home.env() });
 
@@ -292,6 +325,28 @@ describe("mfa-session CLI with sts-local", function () {
   });
 
   describe("status and clear", () => {
+    it("fails on a file as cache directory", async () => {
+      const notADirectory = join(home.configFile, "..", "not-a-directory");
+      await writeFile(notADirectory, "x");
+
+      const clear = await runLauncher(["clear", "--cache-dir", notADirectory], { env: home.env() });
+      const status = await runLauncher(["status", "--cache-dir", join(notADirectory, "sub")], { env: home.env() });
+
+      assert.equal(clear.status, 1);
+      assert.match(clear.stderr, /is not a directory/);
+      assert.equal(status.status, 1);
+      assert.match(status.stderr, /ENOTDIR/);
+    });
+
+    it("creates no directory for status", async () => {
+      const missing = join(home.configFile, "..", "never-created");
+
+      const run = await runLauncher(["status", "--cache-dir", missing], { env: home.env() });
+
+      assert.equal(run.status, 0, run.stderr);
+      await assert.rejects(readdir(missing), { code: "ENOENT" });
+    });
+
     it("lists sessions without secrets", async () => {
       const session = await runLauncher(["credential-process", "--profile", "dev", ...TOTP_ARGS], { env: withSecret() });
       const run = await runLauncher(["status"], { env: home.env() });

@@ -16,6 +16,17 @@ process.on("warning", (warning) => {
   }
 });
 
+// Without a listener, SIGUSR1 starts Node's inspector, through which any local user could read the
+// keys in this process's memory.
+process.on("SIGUSR1", () => undefined);
+
+// A closed or full standard output (a pipe that ended, /dev/full) fails the command with one line
+// instead of a stack trace, and never with status 0, because credential_process would read nothing.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  process.stderr.write(`mfa-session: could not write to standard output (${error.code ?? error.message}).\n`);
+  process.exit(1);
+});
+
 void runCli(process.argv.slice(2), { output, environment: process.env }).then((status) => {
   process.exitCode = status;
 });

@@ -1,3 +1,5 @@
+import { stat } from "node:fs/promises";
+
 import { clearCachedSessions, type MfaSessionCacheSummary } from "@mfa-session/credential-provider";
 
 import { ENV_FORMATS, formatEnvironment, formatExpiration, sessionEnvironment, sessionVariables, type EnvFormat } from "./environment.js";
@@ -87,6 +89,10 @@ export const statusCommand = async (args: string[], context: CommandContext, now
   const profile = readNonEmpty("status", "--profile", values.profile);
   const cache = openCache({ useCache: true, cacheDirectory: readNonEmpty("status", "--cache-dir", values["cache-dir"]) }, createStderrLogger(context.output, values.debug ?? false))!;
 
+  if ((await inspectCacheDirectory(cache.directory)) === "missing") {
+    context.output.stdout(`No cached sessions in ${cache.directory}.\n`);
+    return EXIT_CODES.ok;
+  }
   const sessions = (await cache.list())
     .filter((session) => profile === undefined || session.profile === profile)
     .sort((a, b) => a.expiration.getTime() - b.expiration.getTime());
@@ -108,10 +114,31 @@ export const clearCommand = async (args: string[], context: CommandContext): Pro
   const profile = readNonEmpty("clear", "--profile", values.profile);
   const cache = openCache({ useCache: true, cacheDirectory: readNonEmpty("clear", "--cache-dir", values["cache-dir"]) }, createStderrLogger(context.output, values.debug ?? false))!;
 
-  const removed = await clearCachedSessions({ cache, profile });
+  const removed = (await inspectCacheDirectory(cache.directory)) === "missing" ? 0 : await clearCachedSessions({ cache, profile });
   const scope = profile === undefined ? "" : ` of profile ${profile}`;
   context.output.stdout(`Removed ${removed} cached session${removed === 1 ? "" : "s"}${scope}.\n`);
   return EXIT_CODES.ok;
+};
+
+/**
+ * Tells whether the cache directory exists, without creating it, and throws when the path cannot
+ * be a cache directory, so that `status` and `clear` do not report success on an unusable cache.
+ */
+const inspectCacheDirectory = async (directory: string): Promise<"missing" | "directory"> => {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(directory)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      return "missing";
+    }
+    throw new Error(`could not read the cache directory ${directory} (${code ?? String(error)}). Check --cache-dir.`);
+  }
+  if (!isDirectory) {
+    throw new Error(`the cache path ${directory} is not a directory. Check --cache-dir.`);
+  }
+  return "directory";
 };
 
 const defaultProfile = (profile: string | undefined, context: CommandContext): string =>

@@ -82,8 +82,8 @@ ${EXIT_STATUS}`;
 export const EXEC_HELP = `Usage: mfa-session exec [--profile NAME] [OPTIONS] -- COMMAND [ARGS...]
 
 Runs COMMAND with the session in its environment (the variables "mfa-session env" prints) and
-without the long-term keys, AWS_PROFILE and AWS_DEFAULT_PROFILE. SIGINT, SIGTERM and SIGHUP are
-passed on to it. The profile defaults to AWS_PROFILE, then "default".
+without the long-term keys, AWS_PROFILE and AWS_DEFAULT_PROFILE. SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+SIGUSR1 and SIGUSR2 are passed on to it. The profile defaults to AWS_PROFILE, then "default".
 
 ${SESSION_OPTIONS}
 

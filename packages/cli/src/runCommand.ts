@@ -5,13 +5,13 @@ import { EXIT_CODES } from "./errors.js";
 import type { CliOutput } from "./logger.js";
 
 /** Signals passed on to the command, so that it can clean up before it ends. @internal */
-export const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+export const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
 
 /**
  * Runs `command` with `environment` and our stdio, and resolves with the exit status to pass on.
  * That is the command's own status, or 128 plus the signal number when a signal ended it, 127 when
- * it was not found, and 126 when it could not be run. SIGINT, SIGTERM and SIGHUP received meanwhile
- * are sent on to it.
+ * it was not found, and 126 when it could not be run. SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and
+ * SIGUSR2 received meanwhile are sent on to it, so that none of them ends this process and orphans it.
  * @internal
  */
 export const runCommand = (command: string[], environment: NodeJS.ProcessEnv, output: CliOutput): Promise<number> =>

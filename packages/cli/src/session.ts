@@ -3,6 +3,7 @@ import {
   fromMfaSession,
   isMfaSessionError,
   loadMfaProfile,
+  MfaSessionError,
   type FileSessionCache,
   type MfaSessionCredentials,
 } from "@mfa-session/credential-provider";
@@ -37,6 +38,14 @@ export const obtainSession = async (profileName: string, settings: SessionSettin
 
   // Read once here for mfa_process and the region; fromMfaSession reads the profile again itself.
   const profile = await loadMfaProfile({ profile: profileName, requireKeys: false });
+  if (profile.serialNumber === undefined) {
+    // A session without MFA would pass silently under credential_process, which hides stderr on success.
+    throw new MfaSessionError(
+      `Profile ${profileName} has no mfa_serial, nor has its source_profile chain, so no MFA session can be obtained. ` +
+        `Add mfa_serial = arn:aws:iam::ACCOUNT:mfa/DEVICE to the profile.`,
+      { code: "PROFILE_INVALID" },
+    );
+  }
   const codeSource = buildCodeSource(settings.code, profileName, profile.mfaProcess);
   logger.debug(`code sources in order: ${codeSource.names.join(", ")}.`);
 

@@ -80,7 +80,7 @@ const defaultUserCacheDirectory = (env: Record<string, string | undefined>, plat
  */
 export const preparePrivateDirectory = async (directory: string, warn: (message: string) => void): Promise<boolean> => {
   try {
-    await mkdir(dirname(directory), { recursive: true });
+    await makeParents(dirname(directory));
     await mkdir(directory, { mode: PRIVATE_DIRECTORY_MODE });
     // The umask cannot widen 0700, but a umask such as 0200 could narrow it below what we need.
     await chmod(directory, PRIVATE_DIRECTORY_MODE);
@@ -92,6 +92,27 @@ export const preparePrivateDirectory = async (directory: string, warn: (message:
   }
 
   return checkPrivateDirectory(directory, warn);
+};
+
+// Creates missing parents one level at a time. Node 20's mkdir with `recursive: true` loops forever
+// when a parent cannot be created and stays missing, as under /proc.
+const makeParents = async (directory: string): Promise<void> => {
+  const missing: string[] = [];
+  for (let current = directory; ; current = dirname(current)) {
+    const exists = await stat(current).then(
+      () => true,
+      () => false,
+    );
+    if (exists || dirname(current) === current) {
+      break;
+    }
+    missing.unshift(current);
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+  }
 };
 
 const checkPrivateDirectory = async (directory: string, warn: (message: string) => void): Promise<boolean> => {

@@ -213,6 +213,11 @@ export const fileCache = (options: FileCacheOptions = {}): FileSessionCache => {
           staleMs: staleLockMs,
           onCompromised: (error) =>
             log.warn(`lost the cache lock ${lockPath} (${describeFsError(error)}); another process may ask for a code too.`),
+          onWait: () =>
+            log.warn(
+              `waiting for another process that holds the cache lock ${lockPath} while it obtains the same session ` +
+                `(it may be asking for an MFA code); waiting up to ${lockTimeoutMs} ms.`,
+            ),
         });
       } catch (error) {
         if (isMfaSessionCacheError(error, "CACHE_LOCK_TIMEOUT")) {

@@ -23,7 +23,12 @@ export interface FileLockOptions {
   staleMs: number;
   /** Called when the held lock was lost, for example taken over after the event loop stalled. */
   onCompromised: (error: Error) => void;
+  /** Called once when the lock has been busy for {@link WAIT_NOTICE_MS}, so a waiter can say why it waits. */
+  onWait?: () => void;
 }
+
+/** Time a lock may be busy before `onWait` is called, in milliseconds. @internal */
+export const WAIT_NOTICE_MS = 1_000;
 
 /** Releases a lock taken by {@link acquireFileLock}. @internal */
 export type ReleaseFileLock = () => Promise<void>;
@@ -39,6 +44,7 @@ export const acquireFileLock = async (lockPath: string, options: FileLockOptions
   const started = Date.now();
   const staleMs = Math.max(options.staleMs, MIN_STALE_LOCK_MS);
   let delayMs = FIRST_RETRY_DELAY_MS;
+  let noticed = false;
 
   for (;;) {
     try {
@@ -57,6 +63,10 @@ export const acquireFileLock = async (lockPath: string, options: FileLockOptions
     }
 
     const waitedMs = Date.now() - started;
+    if (!noticed && waitedMs >= WAIT_NOTICE_MS) {
+      noticed = true;
+      options.onWait?.();
+    }
     if (waitedMs >= options.timeoutMs) {
       throw new MfaSessionCacheError(
         `Timed out after ${waitedMs} ms waiting for the cache lock ${lockPath}, which another process holds ` +

@@ -52,6 +52,17 @@ describe(resolveCacheDirectory.name, () => {
 });
 
 describe(preparePrivateDirectory.name, () => {
+  it("gives up where parents cannot exist", async function () {
+    this.timeout(5_000);
+    const warnings: string[] = [];
+
+    const usable = await preparePrivateDirectory("/proc/.cache/mfa-session", (message) => warnings.push(message));
+
+    assert.equal(usable, false);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? "", /could not create the cache directory/);
+  });
+
   let root: string;
   let warnings: string[];
   const warn = (message: string) => warnings.push(message);

@@ -278,6 +278,22 @@ describe(fileCache.name, () => {
       await holding;
     });
 
+    it("says why it waits for a lock", async () => {
+      const patient = fileCache({ directory, logger, lockTimeoutMs: 5_000 });
+      let release!: () => void;
+      const holding = cache().withLock(KEY, () => new Promise<void>((resolve) => (release = resolve)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      const waiting = patient.withLock(KEY, async () => "done");
+      await new Promise((resolve) => setTimeout(resolve, 1_400));
+      release();
+      await holding;
+
+      assert.equal(await waiting, "done");
+      const notices = logger.lines.filter((line) => line.level === "warn" && /waiting for another process/.test(line.message));
+      assert.equal(notices.length, 1);
+    });
+
     it("takes over a stale lock", async () => {
       await mkdir(directory, { mode: 0o700 });
       const lockPath = join(directory, fileName(KEY).replace(/\.json$/, ".lock"));

@@ -115,6 +115,9 @@ describe("mfa-session CLI formats", () => {
     const usageErrors: Array<[string[], RegExp]> = [
       [["login"], /unknown command "login"/],
       [["env", "--duration-seconds", "1h"], /invalid --duration-seconds "1h"/],
+      [["env", "--duration-seconds", "10"], /invalid --duration-seconds "10"/],
+      [["env", "--region", "EU-WEST-1"], /invalid --region "EU-WEST-1"/],
+      [["help", "bogus"], /unknown command "bogus"/],
       [["env", "--endpoint-url", "ftp://127.0.0.1"], /the scheme must be http or https/],
       [["env", "--no-cache", "--cache-dir", "/tmp/x"], /--no-cache and --cache-dir cannot be used together/],
       [["env", "--profile", ""], /--profile must not be empty/],

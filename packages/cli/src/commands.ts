@@ -141,6 +141,10 @@ const inspectCacheDirectory = async (directory: string): Promise<"missing" | "di
   return "directory";
 };
 
+// Cache files are ours, but a planted one must not move the cursor or paint the terminal.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here.
+const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+
 const defaultProfile = (profile: string | undefined, context: CommandContext): string =>
   profile ?? (context.environment.AWS_PROFILE || "default");
 
@@ -151,9 +155,9 @@ const defaultProfile = (profile: string | undefined, context: CommandContext): s
  */
 export const formatStatusTable = (sessions: MfaSessionCacheSummary[], now: number): string => {
   const rows = sessions.map((session) => [
-    session.profile ?? "-",
-    session.serialNumber ?? "-",
-    session.region,
+    printable(session.profile ?? "-"),
+    printable(session.serialNumber ?? "-"),
+    printable(session.region),
     formatExpiration(session.expiration),
     formatTimeLeft(session.expiration.getTime() - now),
   ]);

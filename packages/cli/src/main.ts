@@ -22,6 +22,10 @@ export const runCli = async (args: string[], context: CommandContext): Promise<n
     if (topic !== undefined && topic in COMMANDS) {
       return runCli([topic, "--help"], context);
     }
+    if (topic !== undefined) {
+      context.output.stderr(`mfa-session: unknown command "${topic.slice(0, 80)}". Commands: ${Object.keys(COMMANDS).join(", ")}.\n`);
+      return EXIT_CODES.usage;
+    }
     (name === undefined ? context.output.stderr : context.output.stdout)(`${MAIN_HELP}\n`);
     return name === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
   }

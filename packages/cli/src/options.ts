@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
+import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from "@mfa-session/credential-provider";
+
 import { UsageError } from "./errors.js";
 
 type OptionDefinitions = NonNullable<ParseArgsConfig["options"]>;
@@ -83,7 +85,7 @@ export const readSessionSettings = (command: string, values: SessionValues): Ses
   }
   return {
     profile: readNonEmpty(command, "--profile", values.profile),
-    region: readNonEmpty(command, "--region", values.region),
+    region: readRegion(command, values.region),
     durationSeconds: readDuration(command, values["duration-seconds"]),
     endpointUrl: readEndpointUrl(command, values["endpoint-url"]),
     useCache: !values["no-cache"],
@@ -109,11 +111,27 @@ const readDuration = (command: string, value: string | undefined): number | unde
   if (value === undefined) {
     return undefined;
   }
-  if (!/^\d+$/.test(value)) {
-    throw new UsageError(`${command}: invalid --duration-seconds "${value}": expected a whole number of seconds (900 to 129600).`);
+  const seconds = Number(value);
+  // The root user's narrower range (900 to 3600) is checked later, when the profile is known.
+  if (!/^\d+$/.test(value) || seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
+    throw new UsageError(
+      `${command}: invalid --duration-seconds "${shorten(value)}": expected a whole number of seconds ` +
+        `(${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}).`,
+    );
   }
-  return Number(value);
+  return seconds;
 };
+
+const readRegion = (command: string, value: string | undefined): string | undefined => {
+  const region = readNonEmpty(command, "--region", value);
+  if (region !== undefined && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region)) {
+    throw new UsageError(`${command}: invalid --region "${shorten(region)}": expected a region name such as eu-west-1.`);
+  }
+  return region;
+};
+
+// Keeps a huge argument from being repeated in full on stderr.
+const shorten = (value: string): string => (value.length > 80 ? `${value.slice(0, 77)}...` : value);
 
 const readEndpointUrl = (command: string, value: string | undefined): string | undefined => {
   if (value === undefined) {

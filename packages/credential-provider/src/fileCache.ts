@@ -8,6 +8,8 @@ import { describeFsError, preparePrivateDirectory, resolveCacheDirectory } from 
 import { cacheFileName, isCacheFileName, parseCacheFile, serializeCacheFile } from "./cacheFile.js";
 import type { MfaSessionCache, MfaSessionCacheEntry, MfaSessionCacheSummary } from "./cacheTypes.js";
 import { acquireFileLock } from "./fileLock.js";
+import { MAX_CLOCK_SKEW_MS } from "./checkServerClock.js";
+import { MAX_DURATION_SECONDS } from "./constants.js";
 import { prefixLogger } from "./logger.js";
 import { readPrivateFile, removeFileIfUnchanged, writePrivateFileAtomic } from "./privateFile.js";
 import { validatePositiveInteger } from "./validate.js";
@@ -155,6 +157,11 @@ export const fileCache = (options: FileCacheOptions = {}): FileSessionCache => {
         await removeFileIfUnchanged(path, file.identity).catch((error) =>
           log.warn(`could not remove the expired cache file ${path} (${describeFsError(error)}).`),
         );
+        return undefined;
+      }
+      // No STS session lasts longer than MAX_DURATION_SECONDS, so a later expiry means a forged file.
+      if (expiration.getTime() > Date.now() + MAX_DURATION_SECONDS * 1000 + MAX_CLOCK_SKEW_MS) {
+        warnOnce(`ignoring the cache file ${path}, whose expiry ${expiration.toISOString()} is later than any STS session; the next session replaces it.`);
         return undefined;
       }
       log.debug(`read a session valid until ${expiration.toISOString()} from ${path}.`);

@@ -141,6 +141,7 @@ describe(fileCache.name, () => {
       ["readable by others", () => plant(whole(), 0o644), /has mode 0644/],
       ["a directory", () => mkdir(path(), { recursive: true, mode: 0o700 }).then(() => undefined), /is not a regular file/],
       ["too large", () => plant(" ".repeat(70_000) + whole()), /is larger than/],
+      ["valid until 9999", () => plant(serializeCacheFile(KEY, entry(new Date("9999-12-31T23:59:59Z")))), /later than any STS session/],
     ];
     for (const [name, damage, problem] of variants) {
       it(`misses a file that is ${name}`, async () => {

@@ -35,5 +35,7 @@ export const describeFailure = (error: unknown): string => {
     return `${oneLine} (${error.code})`;
   }
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && /^[A-Z][A-Z_]+$/.test(code) ? `${oneLine} (${code})` : oneLine;
+  // The library's advice names fileCache() options; on the command line the flags do that job.
+  const hint = code === "CACHE_DIRECTORY_UNRESOLVED" ? " On the command line, pass --cache-dir DIR, or --no-cache where the command has it." : "";
+  return typeof code === "string" && /^[A-Z][A-Z_]+$/.test(code) ? `${oneLine}${hint} (${code})` : oneLine;
 };

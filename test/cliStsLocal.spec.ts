@@ -147,6 +147,7 @@ describe("mfa-session CLI with sts-local", function () {
         run.stderr,
       );
       assert.match(lines[1]!, /STS rejected the MFA code/);
+      assert.match(lines[2]!, /STS rejected the given MFA code, and no other code source is available/);
       assert.match(lines[2]!, /--mfa-code: code already sent; terminal prompt: no terminal\. Run the command in a terminal/);
     });
 

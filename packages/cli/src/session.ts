@@ -76,8 +76,11 @@ const explainMissingCodeSource = (error: unknown, profileName: string, serialNum
   }
   const failures = error.cause.cause instanceof AggregateError ? error.cause.cause.errors : [error.cause];
   const reasons = sourceNames.map((name, index) => `${name}: ${describeUnavailable(failures[index])}`);
+  // A fixed code is asked for again only after STS rejected it, so that is the failure to name first.
+  const fixedCodeRejected = failures.some((failure) => isMfaCodeSourceError(failure) && failure.code === "MFA_ENV_CODE_REUSED");
+  const lead = fixedCodeRejected ? "STS rejected the given MFA code, and no other code source is available" : "No MFA code source is available";
   return new NoCodeSourceError(
-    `No MFA code source is available for profile ${profileName} (serial ${serialNumber ?? "unknown"}): ${reasons.join("; ")}. ` +
+    `${lead} for profile ${profileName} (serial ${serialNumber ?? "unknown"}): ${reasons.join("; ")}. ` +
       `Run the command in a terminal to be prompted, or pass --totp-secret-env NAME, --code-command CMD or --mfa-code CODE, ` +
       `or set mfa_process in the profile.`,
     { cause: error },

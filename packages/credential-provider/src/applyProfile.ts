@@ -23,6 +23,7 @@ export const createProfileResolver = (options: FromMfaSessionOptions) => {
   // those, so environment variables keep their precedence.
   const implicit = options.profile === undefined && options.serialNumber === undefined && options.masterCredentials === undefined;
   let loading: Promise<MfaProfile | undefined> | undefined;
+  let warnedRoleArn = false;
 
   return async (log: PrefixedLogger): Promise<ProfileOptions> => {
     if (options.profile === undefined && !implicit) {
@@ -45,6 +46,13 @@ export const createProfileResolver = (options: FromMfaSessionOptions) => {
     const profile = await loading;
     if (!profile) {
       return { options, profileRegion: undefined };
+    }
+    if (profile.roleArn !== undefined && !warnedRoleArn) {
+      warnedRoleArn = true;
+      log.warn(
+        `profile ${profile.profileName} has role_arn, which is ignored: this session comes from GetSessionToken for ` +
+          `the source user, not from AssumeRole. Use the SDK's fromIni for role profiles.`,
+      );
     }
     return mergeProfile(options, implicit ? { ...profile, source: undefined } : profile, log);
   };

@@ -26,6 +26,8 @@ export interface MfaProfile {
   fallbackRegions?: string[];
   /** `mfa_process`: a command whose output is the MFA code. */
   mfaProcess?: string;
+  /** `role_arn`, which this package does not assume; it is read only to warn about it. */
+  roleArn?: string;
   /**
    * Static keys from the profile or the first profile of its `source_profile` chain that has them;
    * absent only when `requireKeys` is false and no profile of the chain has keys.
@@ -85,6 +87,7 @@ export const loadMfaProfile = async (options: LoadMfaProfileOptions = {}): Promi
     useGlobalEndpoint: settings.sts_regional_endpoints === "legacy" ? true : undefined,
     fallbackRegions: parseList(settings.mfa_session_fallback_regions),
     mfaProcess: settings.mfa_process,
+    roleArn: settings.role_arn,
     source: options.requireKeys === false && !hasKeys(lookup(keysProfile)!.values) ? undefined : readKeys(keysProfile, lookup(keysProfile)!.values),
     sourceProfileName: keysProfile,
   };

@@ -157,6 +157,17 @@ describe(`${fromMfaSession.name} with a profile`, () => {
     assert.ok(logger.lines.some((line) => line.level === "warn" && /no serialNumber was given/.test(line.message)));
   });
 
+  it("warns that role_arn is ignored", async () => {
+    writeConfig(
+      `[profile role]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\nmfa_serial = ${SERIAL}\n` +
+        `[profile base]\naws_access_key_id = ${KEYS.accessKeyId}\naws_secret_access_key = ${KEYS.secretAccessKey}\n`,
+    );
+
+    await provider({ profile: "role", clientConfig: { endpoint: sts.endpoint, region: "eu-west-1" } })();
+
+    assert.ok(logger.lines.some((line) => line.level === "warn" && /role_arn, which is ignored/.test(line.message)));
+  });
+
   it("reports a missing profile, then rereads", async () => {
     writeConfig("[profile other]\nregion = eu-west-1\n");
     const get = provider({ profile: "late" });

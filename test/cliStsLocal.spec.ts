@@ -242,7 +242,7 @@ describe("mfa-session CLI with sts-local", function () {
     it("fails in one line on a full stdout", async () => {
       const full = openSync("/dev/full", "w");
       try {
-        // Asynchronous, because sts-local answers from this process.
+        // Asynchronous, because sts-local runs in this process and must keep serving requests.
         const child = spawn(process.execPath, [CLI_LAUNCHER, "env", "--profile", "dev", ...TOTP_ARGS], {
           env: withSecret(),
           stdio: ["ignore", full, "pipe"],

@@ -23,7 +23,7 @@ export interface FileLockOptions {
   staleMs: number;
   /** Called when the held lock was lost, for example taken over after the event loop stalled. */
   onCompromised: (error: Error) => void;
-  /** Called once when the lock has been busy for {@link WAIT_NOTICE_MS}, so a waiter can say why it waits. */
+  /** Callback run once when the lock has been busy for {@link WAIT_NOTICE_MS}, so a waiter can log why it waits. */
   onWait?: () => void;
 }
 

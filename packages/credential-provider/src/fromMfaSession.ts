@@ -165,7 +165,7 @@ export const fromMfaSession = (userOptions: FromMfaSessionOptions = {}): MfaSess
     }
 
     if (remainingMs > settings.mandatoryRefreshMs) {
-      // Only the caller that starts an advisory refresh waits for it; the others keep the valid
+      // Only the caller that starts an advisory refresh waits for it. The others keep the valid
       // session, so an unanswered prompt stalls one request rather than all of them.
       if (now() < cached.nextRefreshAttempt || isFetchRunning(key)) {
         return cached.credentials;

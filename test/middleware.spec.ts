@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 
-import { clearSessionCache, fromMfaSession } from "@mfa-session/credential-provider";
+import { fromMfaSession } from "@mfa-session/credential-provider";
 
 import { getMfaSessionPlugin, mfaSessionMiddleware, mfaSessionMiddlewareOptions } from "../packages/middleware/src/index.js";
 import {
@@ -20,24 +20,14 @@ import {
   s3Client,
   signedBySession,
   signedBySource,
-  startWorld,
+  useWorld,
   stsClient,
-  type World,
 } from "../packages/middleware/test/support/fixtures.js";
 
 // Every check of which key signed a request reads sts-local's request records, which its own
 // SigV4 verifier fills in: the server side, not the client's view.
 describe("getMfaSessionPlugin with sts-local", () => {
-  let world: World;
-
-  beforeEach(async () => {
-    clearSessionCache();
-    world = await startWorld();
-  });
-
-  afterEach(async () => {
-    await world.sts.stop();
-  });
+  const world = useWorld();
 
   describe("signing", () => {
     it("signs S3 with the session", async () => {

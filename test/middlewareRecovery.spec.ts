@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 
-import { clearSessionCache, isMfaSessionError } from "@mfa-session/credential-provider";
+import { isMfaSessionError } from "@mfa-session/credential-provider";
 
 import { getMfaSessionPlugin } from "../packages/middleware/src/index.js";
 import {
@@ -14,7 +14,7 @@ import {
   recordsOf,
   s3Client,
   signedBySession,
-  startWorld,
+  useWorld,
   stsClient,
   type World,
 } from "../packages/middleware/test/support/fixtures.js";
@@ -28,16 +28,7 @@ const warmUp = async (world: World, send: () => Promise<unknown>): Promise<strin
 };
 
 describe("getMfaSessionPlugin recovery", () => {
-  let world: World;
-
-  beforeEach(async () => {
-    clearSessionCache();
-    world = await startWorld();
-  });
-
-  afterEach(async () => {
-    await world.sts.stop();
-  });
+  const world = useWorld();
 
   it("renews after S3 ExpiredToken", async () => {
     const s3 = s3Client(world.sts);

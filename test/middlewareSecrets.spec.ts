@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 
-import { clearSessionCache, type MfaCodeProvider } from "@mfa-session/credential-provider";
+import type { MfaCodeProvider } from "@mfa-session/credential-provider";
 import { totpCode } from "@mfa-session/sts-local";
 
 import { getMfaSessionPlugin } from "../packages/middleware/src/index.js";
@@ -13,8 +13,7 @@ import {
   iamClient,
   s3Client,
   signedBySession,
-  startWorld,
-  type World,
+  useWorld,
 } from "../packages/middleware/test/support/fixtures.js";
 
 /** Collects the message of an error and of every error in its cause chain. */
@@ -39,16 +38,7 @@ const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
 const containsCode = (text: string, code: string): boolean => new RegExp(`(?<!\\d)${code}(?!\\d)`).test(text);
 
 describe("getMfaSessionPlugin secrets", () => {
-  let world: World;
-
-  beforeEach(async () => {
-    clearSessionCache();
-    world = await startWorld();
-  });
-
-  afterEach(async () => {
-    await world.sts.stop();
-  });
+  const world = useWorld();
 
   it("keeps secrets out of logs and errors", async () => {
     const { lines, logger } = captureLogger();

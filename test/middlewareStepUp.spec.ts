@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 
-import { clearSessionCache } from "@mfa-session/credential-provider";
 import sinon from "sinon";
 
 import { getMfaSessionPlugin } from "../packages/middleware/src/index.js";
@@ -14,21 +13,11 @@ import {
   s3Client,
   signedBySession,
   signedBySource,
-  startWorld,
-  type World,
+  useWorld,
 } from "../packages/middleware/test/support/fixtures.js";
 
 describe("getMfaSessionPlugin step-up", () => {
-  let world: World;
-
-  beforeEach(async () => {
-    clearSessionCache();
-    world = await startWorld();
-  });
-
-  afterEach(async () => {
-    await world.sts.stop();
-  });
+  const world = useWorld();
 
   const stepUpS3 = (extra = {}) => {
     const s3 = s3Client(world.sts);

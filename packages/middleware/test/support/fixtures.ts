@@ -2,7 +2,7 @@
 // folder: fake users, an sts-local server with S3 and IAM, SDK clients and an MFA code source.
 // The SDK clients are re-exported from here because this package, not test/, depends on them.
 import { totpCode, startStsLocal, type StsLocal, type StsLocalRequestRecord, type StsLocalUser } from "@mfa-session/sts-local";
-import type { MfaCodeProvider } from "@mfa-session/credential-provider";
+import { clearSessionCache, type MfaCodeProvider } from "@mfa-session/credential-provider";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -73,6 +73,33 @@ export const startWorld = async (): Promise<World> => {
       ...extra,
     }),
   };
+};
+
+/**
+ * Starts a new world before each test of the calling suite and stops it after, with the process's
+ * session cache cleared. The returned object reads through to the current test's world.
+ */
+export const useWorld = (): World => {
+  let current: World | undefined;
+
+  beforeEach(async () => {
+    clearSessionCache();
+    current = await startWorld();
+  });
+
+  afterEach(async () => {
+    await current?.sts.stop();
+    current = undefined;
+  });
+
+  return new Proxy({} as World, {
+    get: (_target, property) => {
+      if (!current) {
+        throw new Error("useWorld(): the world exists only while a test runs.");
+      }
+      return Reflect.get(current, property);
+    },
+  });
 };
 
 /** Credentials a test client signs with: long-term keys, or a session with its token. */

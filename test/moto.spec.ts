@@ -6,7 +6,7 @@ import sinon from "sinon";
 
 import { requirePeer, startMotoServer, type RunningPeer } from "./support/peers.js";
 
-// moto_server logs one line per request it answered.
+// moto_server logs one line per request it served.
 const countPosts = (log: string): number => (log.match(/"POST \/ HTTP\/1\.1" 200/g) ?? []).length;
 
 // moto (5.x) implements STS independently of this project. It does not check MFA codes and

@@ -3,7 +3,7 @@
 // By default it starts sts-local, a loopback STS-compatible server, with a demo IAM user whose
 // virtual MFA device uses a demo TOTP secret, so it runs anywhere without an AWS account.
 // To run it against a real account instead, set MFA_SERIAL_NUMBER to your device's ARN and
-// AWS_PROFILE (or the usual environment variables) to long-term keys; it then asks for the code.
+// AWS_PROFILE (or the usual environment variables) to long-term keys. It then prompts for the code.
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromMfaSession, type FromMfaSessionOptions, type MfaCodeProvider } from "@mfa-session/credential-provider";
 import { promptMfaCode, totpMfaCode } from "@mfa-session/mfa-code";

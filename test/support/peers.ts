@@ -64,7 +64,7 @@ const waitForHttp = async (url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`peer did not answer on ${url} within ${timeoutMs} ms`);
 };
 
-/** Starts moto_server on a free loopback port and waits until it answers. */
+/** Starts moto_server on a free loopback port and waits until it responds. */
 export const startMotoServer = async (): Promise<RunningPeer> => {
   const port = await freeLoopbackPort();
   const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {

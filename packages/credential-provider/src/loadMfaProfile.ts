@@ -29,8 +29,8 @@ export interface MfaProfile {
   /** `role_arn`, which this package does not assume; it is read only to warn about it. */
   roleArn?: string;
   /**
-   * Static keys from the profile or the first profile of its `source_profile` chain that has them;
-   * absent only when `requireKeys` is false and no profile of the chain has keys.
+   * Static keys from the profile, or from the first profile of its `source_profile` chain that has
+   * them. It is absent only when `requireKeys` is false and no profile of the chain has keys.
    */
   source?: AwsCredentialIdentity;
   /** Name of the profile the keys came from. */

@@ -96,7 +96,7 @@ export interface ClearCachedSessionsOptions {
 
 /**
  * Removes sessions from a persistent cache, and the same sessions from this process's in-memory
- * cache, so that the next call of a provider asks for a new code. Returns how many sessions that
+ * cache, so that the next call of a provider requests a new code. Returns how many sessions that
  * `cache.list()` showed were removed. Damaged files are not listed, and stay until a new session
  * replaces them.
  * @public

@@ -5,9 +5,12 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } fro
 import type { MfaSessionCache } from "./cacheTypes.js";
 
 /**
- * Reason a code is requested: `initial` for the first session, `refresh` when a cached session is
- * about to expire, `retry` after STS rejected the previous code, `reused` when the provider returned
- * the code that was just sent, `invalid-format` when the previous value was not six digits.
+ * Reason a code is requested:
+ * - `initial`: the first session;
+ * - `refresh`: a cached session is about to expire;
+ * - `retry`: STS rejected the previous code;
+ * - `reused`: the provider returned the code that was just sent;
+ * - `invalid-format`: the previous value was not six digits.
  * @public
  */
 export type MfaCodeReason = "initial" | "refresh" | "retry" | "reused" | "invalid-format";

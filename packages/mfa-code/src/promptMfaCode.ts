@@ -188,7 +188,7 @@ const readCode = async (terminal: TerminalSession, subject: string, maxFormatAtt
 };
 
 /**
- * Creates a source that asks a person for the code on the controlling terminal (`/dev/tty`),
+ * Creates a source that prompts a person for the code on the controlling terminal (`/dev/tty`),
  * never on stdin or stdout, so it works under `credential_process` and with piped input. It
  * accepts "123456" and "123 456", prompts again after other input, and shares one prompt among
  * concurrent requests for the same serial. The first request's time limit and signal govern a

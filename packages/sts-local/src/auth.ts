@@ -118,8 +118,8 @@ function findCaller(
 
 /**
  * Returns the payload hash that the canonical request ends with. The signature covers
- * x-amz-content-sha256 when it is sent, so the body must match that header, unless S3 is told
- * that the payload is unsigned.
+ * x-amz-content-sha256 when it is sent, so the body must match that header, unless an S3 request
+ * declares its payload unsigned.
  */
 function checkPayloadHash(request: ReceivedRequest, isS3: boolean): string {
   const payloadHash = sha256Hex(request.body);

@@ -105,11 +105,11 @@ function decodePathPart(text: string): string {
   }
 }
 
-function notImplemented(what: string): StsError {
+function notImplemented(operation: string): StsError {
   return new StsError(
     501,
     "NotImplemented",
-    `sts-local does not implement ${what} for S3. It implements ListBuckets, CreateBucket, PutObject, GetObject and HeadObject with path-style addressing.`,
+    `sts-local does not implement ${operation} for S3. It implements ListBuckets, CreateBucket, PutObject, GetObject and HeadObject with path-style addressing.`,
   );
 }
 
@@ -203,7 +203,7 @@ function getObject(operation: S3Operation, store: BucketStore): HttpReply {
 
 /**
  * Converts an authentication error in STS terms into the code and status S3 uses for it.
- * `knownAccessKey` tells whether the access key id belongs to a user or an issued session.
+ * `knownAccessKey` is true when the access key id belongs to a user or an issued session.
  */
 export function toS3AuthError(error: StsError, knownAccessKey: boolean): StsError {
   switch (error.code) {

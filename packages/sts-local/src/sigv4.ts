@@ -175,7 +175,7 @@ function canonicalHeaderValue(rawHeaders: readonly string[], name: string): stri
   return values.join(",");
 }
 
-/** How a service builds the canonical URI of a request. */
+/** Rules a service follows to build the canonical URI of a request. */
 export interface CanonicalUriOptions {
   /**
    * Whether the path is normalized and encoded a second time, as every service except S3 requires.

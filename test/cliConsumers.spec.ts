@@ -33,7 +33,10 @@ const CONSUMERS: Consumer[] = [
     name: "AWS CLI v1",
     require: (context) => requirePeer(context, "aws", "pip install awscli"),
     run: (home, endpoint) =>
-      runProcess("aws", ["sts", "get-caller-identity", "--profile", "dev-mfa", "--output", "json"], { env: consumerEnv(home, endpoint) }),
+      // --endpoint-url as well as AWS_ENDPOINT_URL_STS, so that an older aws first on PATH still calls 127.0.0.1.
+      runProcess("aws", ["sts", "get-caller-identity", "--profile", "dev-mfa", "--output", "json", "--endpoint-url", endpoint], {
+        env: consumerEnv(home, endpoint),
+      }),
   },
   {
     name: "AWS CLI v2",
@@ -116,7 +119,8 @@ describe("mfa-session credential-process in AWS CLI and boto3", function () {
       requirePeer(this, "script", "apt-get install util-linux");
       await writeDevProfiles(home, sts.endpoint, launcherCommandLine("credential-process", "--profile", "dev"));
 
-      const screen = await runInTerminal("aws sts get-caller-identity --profile dev-mfa --output json", home.env({ AWS_ENDPOINT_URL_STS: sts.endpoint }), {
+      const command = `aws sts get-caller-identity --profile dev-mfa --output json --endpoint-url ${sts.endpoint}`;
+      const screen = await runInTerminal(command, home.env({ AWS_ENDPOINT_URL_STS: sts.endpoint }), {
         waitFor: "Enter the 6-digit code: ",
         send: () => `${totpCode(CLI_USER.totpSecret, Date.now())}\r`,
       });
